@@ -1,0 +1,214 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: initializedcheck=False, nonecheck=False
+"""Parallel orchestration of the C kernels (fastinit/src).
+
+Everything here runs after validation: the Python facade
+(``fastinit._generator``) checks dtypes, shapes, contiguity and parameters
+before calling in, so these functions trust their arguments.
+
+Work is cut into rounds of ``ROUND_PER_THREAD`` elements per thread.  Within a
+round the elements are split statically and contiguously among the threads,
+which also makes the fill the parallel first touch of a fresh array.  Between
+rounds the GIL is taken back to check for Ctrl-C, so a multi-gigabyte fill
+stops within milliseconds of an interrupt.
+"""
+from cython.parallel cimport prange
+from libc.stdint cimport uint16_t, uint32_t, uint64_t, int64_t, uintptr_t
+cimport numpy as cnp
+
+cnp.import_array()
+
+cdef extern from "Python.h":
+    int PyErr_CheckSignals() except -1
+
+cdef extern from "fi_openmp.h" nogil:
+    int fi_omp_max_threads()
+    int fi_openmp_enabled()
+
+cdef extern from "fi_philox.h" nogil:
+    ctypedef struct fi_stream:
+        uint32_t key[2]
+        uint32_t stream[2]
+    void fi_philox4x32_10(const uint32_t *ctr, const uint32_t *key, uint32_t *out)
+
+cdef extern from "fi_kernels.h" nogil:
+    ctypedef struct fi_params:
+        double loc, scale, p_lo, pc_lo, width, flip, clamp_lo, clamp_hi
+    int fi_fill(int kind, int dtype, const fi_stream *s, uint64_t word0, int64_t n,
+                void *out, const fi_params *p)
+    int fi_words_per_element(int kind, int dtype)
+    void fi_fill_constant(void *out, int64_t n, int elem_size, uint64_t value_bits)
+    int fi_isa_best()
+    int fi_isa_active()
+    int fi_isa_set(int isa)
+
+# Kinds and dtypes, as in fi_kernels.h.
+RAW, UNIFORM, NORMAL, TRUNCNORM = 0, 1, 2, 3
+U32, F32, F64, F16, BF16 = 0, 1, 2, 3, 4
+ISA_NAMES = ("scalar", "sse2", "avx2", "avx512")
+
+cdef enum:
+    # Elements per thread per round: about 4-16 ms of work, the Ctrl-C latency.
+    ROUND_PER_THREAD = 1 << 22
+    # Below this many elements a fill runs on the calling thread only.
+    SERIAL_BELOW = 1 << 15
+
+
+def openmp_enabled():
+    """True when the extension was built with OpenMP."""
+    return bool(fi_openmp_enabled())
+
+
+def omp_max_threads():
+    """``omp_get_max_threads()``: honours OMP_NUM_THREADS and threadpoolctl."""
+    return fi_omp_max_threads()
+
+
+def isa_best():
+    return ISA_NAMES[fi_isa_best()]
+
+
+def isa_active():
+    return ISA_NAMES[fi_isa_active()]
+
+
+def set_isa(name):
+    """Force an instruction set (for tests); returns the one now active."""
+    return ISA_NAMES[fi_isa_set(ISA_NAMES.index(name))]
+
+
+def words_per_element(int kind, int dtype):
+    return fi_words_per_element(kind, dtype)
+
+
+cdef inline void _fill_span(int kind, int dtype, const fi_stream *s, uint64_t word_base,
+                            int wpe, const int64_t *row_offsets, int64_t cols,
+                            char *out, int64_t itemsize, const fi_params *p,
+                            int64_t lo, int64_t hi) noexcept nogil:
+    """Fill flat elements [lo, hi) of a (rows, cols) block; row r starts at
+    stream element row_offsets[r]."""
+    cdef int64_t r = lo // cols, c = lo % cols, take
+    while lo < hi:
+        take = cols - c
+        if take > hi - lo:
+            take = hi - lo
+        fi_fill(kind, dtype, s, word_base + <uint64_t>wpe * <uint64_t>(row_offsets[r] + c),
+                take, out + lo * itemsize, p)
+        lo += take
+        r += 1
+        c = 0
+
+
+def fill(int kind, int dtype, cnp.ndarray out, tuple key, tuple stream, uint64_t word_base,
+         dict params, int n_threads, cnp.ndarray row_offsets=None):
+    """Fill the C-contiguous ``out`` in place.
+
+    ``out`` is seen as ``(rows, cols)`` with ``rows = len(row_offsets)``;
+    element (r, c) is element ``row_offsets[r] + c`` of the stream region that
+    starts at word ``word_base``.  Without ``row_offsets`` the array is one
+    row starting at element 0.
+    """
+    cdef fi_stream s
+    cdef fi_params p
+    cdef int64_t total = out.size, cols, rows, start, end, span
+    cdef int64_t itemsize = out.itemsize
+    cdef int wpe = fi_words_per_element(kind, dtype)
+    cdef int nt = n_threads, t
+    cdef char *ptr = <char *>cnp.PyArray_DATA(out)
+    cdef cnp.ndarray offsets
+    cdef const int64_t *offs
+    if wpe == 0:
+        raise ValueError(f"no kernel for kind={kind} dtype={dtype}")
+    s.key[0], s.key[1] = key
+    s.stream[0], s.stream[1] = stream
+    p.loc = params.get("loc", 0.0)
+    p.scale = params.get("scale", 1.0)
+    p.p_lo = params.get("p_lo", 0.0)
+    p.pc_lo = params.get("pc_lo", 1.0)
+    p.width = params.get("width", 1.0)
+    p.flip = params.get("flip", 1.0)
+    p.clamp_lo = params.get("clamp_lo", 0.0)
+    p.clamp_hi = params.get("clamp_hi", 0.0)
+    if total == 0:
+        return
+    if row_offsets is None:
+        offsets = cnp.PyArray_ZEROS(1, [1], cnp.NPY_INT64, 0)
+    else:
+        offsets = row_offsets
+    rows = offsets.shape[0]
+    cols = total // rows
+    offs = <const int64_t *>cnp.PyArray_DATA(offsets)
+    if total < SERIAL_BELOW or nt < 1:
+        nt = 1
+    start = 0
+    while start < total:
+        end = start + <int64_t>nt * ROUND_PER_THREAD
+        if end > total:
+            end = total
+        span = end - start
+        if nt == 1:
+            with nogil:
+                _fill_span(kind, dtype, &s, word_base, wpe, offs, cols, ptr, itemsize, &p,
+                           start, end)
+        else:
+            for t in prange(nt, nogil=True, schedule="static", chunksize=1, num_threads=nt):
+                _fill_span(kind, dtype, &s, word_base, wpe, offs, cols, ptr, itemsize, &p,
+                           start + span * t // nt, start + span * (t + 1) // nt)
+        PyErr_CheckSignals()
+        start = end
+
+
+def fill_constant(cnp.ndarray out, uint64_t value_bits, int n_threads):
+    """Store one bit pattern into every element of the C-contiguous ``out``."""
+    cdef int64_t total = out.size, start, end, span, lo, hi
+    cdef int elem_size = out.itemsize
+    cdef int nt = n_threads, t
+    cdef char *ptr = <char *>cnp.PyArray_DATA(out)
+    if total < SERIAL_BELOW or nt < 1:
+        nt = 1
+    start = 0
+    while start < total:
+        end = start + <int64_t>nt * ROUND_PER_THREAD * 4
+        if end > total:
+            end = total
+        span = end - start
+        for t in prange(nt, nogil=True, schedule="static", chunksize=1, num_threads=nt):
+            lo = start + span * t // nt
+            hi = start + span * (t + 1) // nt
+            fi_fill_constant(ptr + lo * elem_size, hi - lo, elem_size, value_bits)
+        PyErr_CheckSignals()
+        start = end
+
+
+def philox4x32(counters, key):
+    """Philox4x32-10 block function, vectorised over rows.
+
+    Parameters
+    ----------
+    counters : array_like of uint32, shape (..., 4)
+    key : array_like of uint32, shape (..., 2), broadcast against counters
+
+    Returns
+    -------
+    ndarray of uint32, shape of ``counters``
+    """
+    import numpy as np
+    c = np.asarray(counters)
+    k = np.asarray(key)
+    for name, arr, width in (("counters", c, 4), ("key", k, 2)):
+        if arr.dtype != np.uint32:
+            raise TypeError(f"{name} must be a uint32 array, got dtype {arr.dtype}")
+        if arr.ndim < 1 or arr.shape[arr.ndim - 1] != width:
+            raise ValueError(f"{name} must have last dimension {width}, got shape {arr.shape}")
+    shape = np.broadcast_shapes(c.shape[:c.ndim - 1], k.shape[:k.ndim - 1])
+    c = np.ascontiguousarray(np.broadcast_to(c, shape + (4,))).reshape(-1, 4)
+    k = np.ascontiguousarray(np.broadcast_to(k, shape + (2,))).reshape(-1, 2)
+    result = np.empty_like(c)
+    cdef const uint32_t[:, ::1] cv = c
+    cdef const uint32_t[:, ::1] kv = k
+    cdef uint32_t[:, ::1] rv = result
+    cdef Py_ssize_t i
+    with nogil:
+        for i in range(cv.shape[0]):
+            fi_philox4x32_10(&cv[i, 0], &kv[i, 0], &rv[i, 0])
+    return result.reshape(shape + (4,))

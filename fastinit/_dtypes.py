@@ -1,0 +1,47 @@
+"""The floating dtypes fastinit fills, and how each maps onto a C kernel."""
+from __future__ import annotations
+
+from typing import Any, Union
+
+import ml_dtypes
+import numpy as np
+
+from . import _core
+
+bfloat16 = np.dtype(ml_dtypes.bfloat16)
+
+#: dtype -> (kernel dtype code, uint view used to pass the buffer to C)
+FLOAT_DTYPES: dict[np.dtype, int] = {
+    np.dtype(np.float32): _core.F32,
+    np.dtype(np.float64): _core.F64,
+    np.dtype(np.float16): _core.F16,
+    bfloat16: _core.BF16,
+}
+
+DTypeLike = Union[str, type, np.dtype, Any]
+
+
+def resolve_float_dtype(dtype: DTypeLike, argname: str = "dtype") -> np.dtype:
+    """The numpy dtype for ``dtype``; TypeError naming ``argname`` if unsupported.
+
+    Accepts numpy dtypes and types, their names ("float32", "f4", ...),
+    "bfloat16" and ``ml_dtypes.bfloat16``.
+    """
+    try:
+        if isinstance(dtype, str) and dtype.lower() in ("bfloat16", "bf16"):
+            resolved = bfloat16
+        else:
+            resolved = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"{argname}={dtype!r} is not a dtype") from exc
+    if resolved.byteorder == ">" or (resolved.byteorder == "=" and not np.little_endian):
+        raise TypeError(f"{argname}={dtype!r}: fastinit writes native little-endian floats only")
+    if resolved not in FLOAT_DTYPES:
+        raise TypeError(
+            f"{argname}={dtype!r} is not supported; use float32, float64, float16 or bfloat16"
+        )
+    return resolved
+
+
+def kernel_dtype(dtype: np.dtype) -> int:
+    return FLOAT_DTYPES[dtype]

@@ -1,0 +1,432 @@
+"""The NumPy-style Generator over fastinit's Philox4x32-10 streams."""
+from __future__ import annotations
+
+import math
+import threading
+from typing import Any, Optional, Union
+
+import numpy as np
+
+from . import _core, _dtypes, _seeding, _threads, _truncnorm
+from ._validation import (
+    SizeLike,
+    allocate,
+    check_out,
+    finite,
+    non_negative,
+    normalize_size,
+    positive,
+    real,
+)
+
+_BLOCK_LIMIT = 1 << 64  # Philox blocks per stream (64-bit block counter)
+
+
+class Generator:
+    """Random fills on a Philox4x32-10 stream; a drop-in for NumPy's fills.
+
+    Element ``i`` of every fill is a pure function of (key, stream id, stream
+    position + i), so results do not depend on the thread count, on how the
+    work is split, or on the machine (see DESIGN.md, "stream contract").
+    Each call takes the next unused range of the stream; a shared Generator
+    is thread-safe and gives concurrent calls disjoint ranges.
+
+    Parameters
+    ----------
+    seed : None, int or numpy.random.SeedSequence
+        Turned into the 64-bit Philox key through ``SeedSequence``.  ``None``
+        draws OS entropy; ``seed_seq.entropy`` records it so a run can be
+        repeated with ``Generator(that_entropy)``.
+
+    See Also
+    --------
+    default_rng : the usual way to make one.
+
+    Examples
+    --------
+    >>> import numpy as np, fastinit
+    >>> rng = fastinit.default_rng(42)
+    >>> w = rng.standard_normal((4, 3), dtype=np.float32)
+    >>> rng.random(out=w)  # in place
+    ... # doctest: +SKIP
+    """
+
+    def __init__(self, seed: _seeding.SeedLike = None) -> None:
+        self._seed_seq = _seeding.to_seed_sequence(seed)
+        self._key = _seeding.key_from_seed_sequence(self._seed_seq)
+        self._stream_id = 0
+        self._block = 0
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ identity --
+    @classmethod
+    def _from_state(cls, seed_seq: np.random.SeedSequence, key: tuple[int, int],
+                    stream_id: int, block: int) -> "Generator":
+        gen = cls.__new__(cls)
+        gen._seed_seq = seed_seq
+        gen._key = (int(key[0]), int(key[1]))
+        gen._stream_id = int(stream_id)
+        gen._block = int(block)
+        gen._lock = threading.Lock()
+        return gen
+
+    @property
+    def seed_seq(self) -> np.random.SeedSequence:
+        """The SeedSequence the key came from (its ``entropy`` repeats a run)."""
+        return self._seed_seq
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """The Philox key, two 32-bit words."""
+        return self._key
+
+    @property
+    def stream_id(self) -> int:
+        """The 64-bit stream id (counter words 2 and 3); 0 for a root stream."""
+        return self._stream_id
+
+    @property
+    def position(self) -> int:
+        """The next unused Philox block of this stream (4 words each)."""
+        return self._block
+
+    @property
+    def state(self) -> dict:
+        """Everything that determines future draws; assignable."""
+        return {"key": self._key, "stream_id": self._stream_id, "position": self._block}
+
+    @state.setter
+    def state(self, value: dict) -> None:
+        key = tuple(int(k) for k in value["key"])
+        if len(key) != 2 or not all(0 <= k < 2**32 for k in key):
+            raise ValueError("state['key'] must be two 32-bit unsigned ints")
+        stream_id, block = int(value["stream_id"]), int(value["position"])
+        if not 0 <= stream_id < 2**64:
+            raise ValueError("state['stream_id'] must be a 64-bit unsigned int")
+        if not 0 <= block < _BLOCK_LIMIT:
+            raise ValueError("state['position'] must be a 64-bit unsigned int")
+        with self._lock:
+            self._key, self._stream_id, self._block = key, stream_id, block
+
+    def __reduce__(self):
+        return (Generator._from_state, (self._seed_seq, self._key, self._stream_id, self._block))
+
+    def __repr__(self) -> str:
+        return (f"fastinit.Generator(key=({self._key[0]:#010x}, {self._key[1]:#010x}), "
+                f"stream_id={self._stream_id:#018x}, position={self._block})")
+
+    # ---------------------------------------------------------- sub-streams --
+    def spawn(self, n_children: int) -> list["Generator"]:
+        """``n_children`` independent generators, keyed by ``SeedSequence.spawn``.
+
+        As with NumPy, the children of the same SeedSequence are the same
+        each time a fresh parent is made from the same seed.
+        """
+        n = int(n_children)
+        if n < 0:
+            raise ValueError(f"n_children must be non-negative, got {n}")
+        return [Generator(child) for child in self._seed_seq.spawn(n)]
+
+    def stream(self, name: str) -> "Generator":
+        """The named sub-stream ``name``: same key, stream id derived from the name.
+
+        It starts at position 0 whatever this generator has drawn, so
+        ``rng.stream("layer1.weight")`` gives the same values in any order and
+        beside any other tensors.  Names nest: ``rng.stream("a").stream("b")``.
+        """
+        stream_id = _seeding.stream_id_for(self._stream_id, name)
+        return Generator._from_state(self._seed_seq, self._key, stream_id, 0)
+
+    # ------------------------------------------------------------- plumbing --
+    def _reserve(self, n_words: int) -> int:
+        """Take the next ``n_words`` words (rounded up to whole blocks); return
+        the first block.  The lock makes concurrent callers' ranges disjoint."""
+        blocks = -(-n_words // 4)
+        with self._lock:
+            start = self._block
+            if start + blocks > _BLOCK_LIMIT:
+                raise OverflowError("this stream is exhausted (2**64 Philox blocks)")
+            self._block = start + blocks
+        return start
+
+    def _kernel_args(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        return self._key, _seeding.split64(self._stream_id)
+
+    def _target(self, method: str, size: SizeLike, dtype: Any, out: Optional[np.ndarray],
+                params: dict) -> tuple[np.ndarray, int, int, dict, bool]:
+        """Validate everything and allocate the output; nothing is written."""
+        shape = normalize_size(size)
+        if method == "random_raw":
+            dt = np.dtype(np.uint32)
+        elif dtype is not None:
+            dt = _dtypes.resolve_float_dtype(dtype)
+        elif isinstance(out, np.ndarray):
+            dt = _dtypes.resolve_float_dtype(out.dtype, "out.dtype")
+        else:
+            dt = np.dtype(np.float64)
+        if out is not None:
+            check_out(out, dt, shape)
+        kind, kparams = _METHODS[method](dt, **params)
+        code = _core.U32 if method == "random_raw" else _dtypes.kernel_dtype(dt)
+        scalar = out is None and shape is None
+        target = out if out is not None else allocate(shape if shape is not None else (), dt)
+        return target, kind, code, kparams, scalar
+
+    def _draw(self, method: str, size: SizeLike, dtype: Any, out: Optional[np.ndarray],
+              n_threads: Optional[int], **params: Any) -> Any:
+        nt = _threads.resolve_threads(n_threads)
+        target, kind, code, kparams, scalar = self._target(method, size, dtype, out, params)
+        base = self._reserve(target.size * _core.words_per_element(kind, code))
+        key, stream = self._kernel_args()
+        _core.fill(kind, code, target, key, stream, base * 4, kparams, nt)
+        if scalar:
+            value = target[()]
+            return value.item() if target.dtype in (np.float64, np.uint32) else value
+        return target
+
+    def fill_at(self, method: str, out: np.ndarray, offset: int = 0, *,
+                position: Optional[int] = None, row_offsets: Optional[np.ndarray] = None,
+                n_threads: Optional[int] = None, **params: Any) -> np.ndarray:
+        """Fill ``out`` with part of a draw, at an explicit stream position.
+
+        ``rng.fill_at(method, out, offset, position=p, **params)`` writes the
+        elements ``offset .. offset + out.size`` of what ``method(**params,
+        size=N)`` returns when called at stream position ``p`` (default: this
+        generator's current position).  It does not advance the generator.
+        This is how pieces of one array are filled separately -- by threads,
+        processes or a Dask cluster -- with the same bits as one call.
+
+        Parameters
+        ----------
+        method : str
+            "random", "uniform", "standard_normal", "normal",
+            "truncated_normal" or "random_raw".
+        out : ndarray
+            C-contiguous, writeable; its dtype selects the kernel.
+        offset : int
+            Index, in the whole draw, of ``out``'s first element.
+        position : int, optional
+            Stream position (Philox block) at which the whole draw starts.
+        row_offsets : ndarray of int64, optional
+            For a block of a larger array: ``out`` is seen as
+            ``(len(row_offsets), -1)`` and row ``r`` holds elements starting
+            at ``row_offsets[r]`` (``offset`` is then ignored).
+        **params
+            The method's parameters (``loc``, ``scale``, ``low``, ...).
+        """
+        if method not in _METHODS:
+            raise ValueError(f"method must be one of {sorted(_METHODS)}, got {method!r}")
+        nt = _threads.resolve_threads(n_threads)
+        target, kind, code, kparams, _ = self._target(method, None, None, out, params)
+        start = self._block if position is None else int(position)
+        if not 0 <= start < _BLOCK_LIMIT:
+            raise ValueError(f"position must be in [0, 2**64), got {start}")
+        if row_offsets is None:
+            off = int(offset)
+            if off < 0:
+                raise ValueError(f"offset must be non-negative, got {off}")
+            rows = np.array([off], dtype=np.int64)
+        else:
+            rows = np.ascontiguousarray(row_offsets, dtype=np.int64)
+            if rows.ndim != 1 or (rows.size and target.size % rows.size):
+                raise ValueError("row_offsets must be 1-D and divide out.size into equal rows")
+            if rows.size and rows.min() < 0:
+                raise ValueError("row_offsets must be non-negative")
+            if rows.size == 0:
+                return target
+        key, stream = self._kernel_args()
+        _core.fill(kind, code, target, key, stream, start * 4, kparams, nt, rows)
+        return target
+
+    # ------------------------------------------------------------ methods --
+    def random(self, size: SizeLike = None, dtype: Any = None, out: Optional[np.ndarray] = None,
+               *, n_threads: Optional[int] = None) -> Union[np.ndarray, float, np.generic]:
+        """Uniform floats in the half-open interval [0.0, 1.0).
+
+        Drawn on the output format's significand grid: 53 bits (two words)
+        for float64, 24 for float32, 11 for float16, 8 for bfloat16 (one
+        word each), so no value rounds up to 1.0.
+
+        Parameters
+        ----------
+        size : int or tuple of ints, optional
+            Output shape.  ``None`` (default) returns a single value, unless
+            ``out`` is given.
+        dtype : dtype, optional
+            float64 (default), float32, float16 or bfloat16 ("bfloat16" or
+            ``ml_dtypes.bfloat16``).  Defaults to ``out.dtype`` when ``out``
+            is given.
+        out : ndarray, optional
+            C-contiguous, writeable array to fill in place; its shape must
+            equal ``size`` when both are given.
+        n_threads : int, optional
+            Threads for this call; default ``omp_get_max_threads()``.
+
+        Returns
+        -------
+        out : float or ndarray
+        """
+        return self._draw("random", size, dtype, out, n_threads)
+
+    def uniform(self, low: float = 0.0, high: float = 1.0, size: SizeLike = None,
+                dtype: Any = None, out: Optional[np.ndarray] = None, *,
+                n_threads: Optional[int] = None) -> Union[np.ndarray, float, np.generic]:
+        """Uniform floats in [low, high): ``low + (high - low) * random()``.
+
+        As with NumPy, rounding may produce ``high`` itself when the interval
+        is wide relative to the dtype's precision.  Computed in float32 for
+        float32/float16/bfloat16 outputs, in float64 for float64.
+
+        Parameters
+        ----------
+        low, high : float
+            Finite bounds with ``low <= high``.
+        size, dtype, out, n_threads
+            As in :meth:`random`.
+        """
+        return self._draw("uniform", size, dtype, out, n_threads, low=low, high=high)
+
+    def standard_normal(self, size: SizeLike = None, dtype: Any = None,
+                        out: Optional[np.ndarray] = None, *,
+                        n_threads: Optional[int] = None) -> Union[np.ndarray, float, np.generic]:
+        """Samples from N(0, 1), by inverse CDF (Wichura's AS 241).
+
+        One 32-bit word per element for float32/float16/bfloat16 (computed
+        in float32, tails to 6.2 sigma), two words for float64 (computed in
+        float64, tails to 9.3 sigma).
+
+        Parameters
+        ----------
+        size, dtype, out, n_threads
+            As in :meth:`random`.
+        """
+        return self._draw("standard_normal", size, dtype, out, n_threads)
+
+    def normal(self, loc: float = 0.0, scale: float = 1.0, size: SizeLike = None,
+               dtype: Any = None, out: Optional[np.ndarray] = None, *,
+               n_threads: Optional[int] = None) -> Union[np.ndarray, float, np.generic]:
+        """Samples from N(loc, scale**2): ``loc + scale * standard_normal()``.
+
+        Parameters
+        ----------
+        loc : float
+            Mean, finite.
+        scale : float
+            Standard deviation, finite and non-negative.
+        size, dtype, out, n_threads
+            As in :meth:`random`.
+        """
+        return self._draw("normal", size, dtype, out, n_threads, loc=loc, scale=scale)
+
+    def truncated_normal(self, loc: float = 0.0, scale: float = 1.0, a: float = -2.0,
+                         b: float = 2.0, size: SizeLike = None, dtype: Any = None,
+                         out: Optional[np.ndarray] = None, *,
+                         n_threads: Optional[int] = None) -> Union[np.ndarray, float, np.generic]:
+        """N(loc, scale**2) restricted to [a, b], by inverse CDF (no rejection).
+
+        The bounds are absolute values, as in ``torch.nn.init.trunc_normal_``
+        (not multiples of ``scale``; the Keras/JAX +-2 sigma convention is the
+        initializer ``fastinit.truncated_normal``).  Results never leave
+        [a, b], also after rounding to float16 or bfloat16.  Consumption is
+        that of :meth:`standard_normal`.  In float32 arithmetic (float32,
+        float16, bfloat16 outputs) bounds more than 13 sigma from ``loc``
+        collapse samples onto the bound.
+
+        Parameters
+        ----------
+        loc : float
+            Mean of the untruncated normal, finite.
+        scale : float
+            Its standard deviation, finite and positive.
+        a, b : float
+            Bounds, ``a < b``; either may be infinite.  The interval must
+            have a probability mass representable in float64.
+        size, dtype, out, n_threads
+            As in :meth:`random`.
+        """
+        return self._draw("truncated_normal", size, dtype, out, n_threads,
+                          loc=loc, scale=scale, a=a, b=b)
+
+    def random_raw(self, size: SizeLike = None, out: Optional[np.ndarray] = None, *,
+                   n_threads: Optional[int] = None) -> Union[np.ndarray, int]:
+        """The raw stream: 32-bit words as uint32.
+
+        Word ``w`` of the stream is output word ``w % 4`` of Philox block
+        ``w // 4``; block ``b`` encrypts the counter
+        ``(b & 0xffffffff, b >> 32, stream_id & 0xffffffff, stream_id >> 32)``
+        under ``key``.
+
+        Parameters
+        ----------
+        size : int or tuple of ints, optional
+        out : ndarray of uint32, optional
+        n_threads : int, optional
+        """
+        return self._draw("random_raw", size, None, out, n_threads)
+
+
+# ----------------------------------------------------- method parameters --
+# Each returns (kernel kind, kernel parameters) after checking its arguments.
+
+def _random_params(dt: np.dtype) -> tuple[int, dict]:
+    return _core.UNIFORM, {"loc": 0.0, "scale": 1.0}
+
+
+def _uniform_params(dt: np.dtype, low: float = 0.0, high: float = 1.0) -> tuple[int, dict]:
+    lo, hi = finite(low, "low"), finite(high, "high")
+    if lo > hi:
+        raise ValueError(f"low must be <= high, got low={lo}, high={hi}")
+    width = hi - lo
+    if math.isinf(width):
+        raise OverflowError(f"high - low overflows: low={lo}, high={hi}")
+    return _core.UNIFORM, {"loc": lo, "scale": width}
+
+
+def _standard_normal_params(dt: np.dtype) -> tuple[int, dict]:
+    return _core.NORMAL, {"loc": 0.0, "scale": 1.0}
+
+
+def _normal_params(dt: np.dtype, loc: float = 0.0, scale: float = 1.0) -> tuple[int, dict]:
+    return _core.NORMAL, {"loc": finite(loc, "loc"), "scale": non_negative(scale, "scale")}
+
+
+def _truncated_normal_params(dt: np.dtype, loc: float = 0.0, scale: float = 1.0,
+                             a: float = -2.0, b: float = 2.0) -> tuple[int, dict]:
+    mean, std = finite(loc, "loc"), positive(scale, "scale")
+    lo, hi = real(a, "a"), real(b, "b")
+    if not lo < hi:
+        raise ValueError(f"a must be < b, got a={lo}, b={hi}")
+    return _core.TRUNCNORM, _truncnorm.truncnorm_params(mean, std, lo, hi, dt)
+
+
+def _random_raw_params(dt: np.dtype) -> tuple[int, dict]:
+    return _core.RAW, {}
+
+
+_METHODS = {
+    "random": _random_params,
+    "uniform": _uniform_params,
+    "standard_normal": _standard_normal_params,
+    "normal": _normal_params,
+    "truncated_normal": _truncated_normal_params,
+    "random_raw": _random_raw_params,
+}
+
+
+def default_rng(seed: Union[_seeding.SeedLike, Generator] = None) -> Generator:
+    """A :class:`Generator` seeded with ``seed`` (a Generator is returned as is).
+
+    Parameters
+    ----------
+    seed : None, int, numpy.random.SeedSequence or Generator
+
+    Examples
+    --------
+    >>> import fastinit
+    >>> rng = fastinit.default_rng(42)
+    >>> rng.random(3).shape
+    (3,)
+    """
+    if isinstance(seed, Generator):
+        return seed
+    return Generator(seed)

@@ -1,0 +1,67 @@
+"""Thread policy, in one place (as scikit-learn does).
+
+``n_threads=None`` means ``omp_get_max_threads()``, read at every call, so
+``OMP_NUM_THREADS`` and threadpoolctl's limits apply; a negative count counts
+from the end (``-1`` = all, ``-2`` = all but one); 0 is an error.  A
+``threads(n)`` context manager overrides the default for the code inside it
+(per thread of Python code: it is a ContextVar).
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import operator
+from typing import Iterator, Optional
+
+from . import _core
+
+_override: contextvars.ContextVar[Optional[int]] = contextvars.ContextVar(
+    "fastinit_n_threads", default=None
+)
+
+
+def _check_count(n_threads: object, argname: str) -> int:
+    try:
+        n = operator.index(n_threads)
+    except TypeError:
+        raise TypeError(f"{argname} must be an int or None, got {n_threads!r}") from None
+    if n == 0:
+        raise ValueError(f"{argname}=0 is invalid: use None for all threads or a count >= 1")
+    return n
+
+
+def resolve_threads(n_threads: Optional[int] = None) -> int:
+    """The number of threads a fill uses."""
+    if n_threads is None:
+        n_threads = _override.get()
+    max_threads = _core.omp_max_threads()
+    if n_threads is None:
+        return max_threads
+    n = _check_count(n_threads, "n_threads")
+    if n < 0:
+        return max(1, max_threads + 1 + n)
+    return n
+
+
+def get_num_threads() -> int:
+    """Threads the next fill will use by default."""
+    return resolve_threads(None)
+
+
+@contextlib.contextmanager
+def threads(n_threads: Optional[int]) -> Iterator[None]:
+    """Use ``n_threads`` for fills inside the ``with`` block.
+
+    Examples
+    --------
+    >>> import fastinit
+    >>> with fastinit.threads(1):
+    ...     x = fastinit.default_rng(0).random(10)
+    """
+    if n_threads is not None:
+        _check_count(n_threads, "n_threads")
+    token = _override.set(n_threads)
+    try:
+        yield
+    finally:
+        _override.reset(token)

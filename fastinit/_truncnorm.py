@@ -1,0 +1,72 @@
+"""Parameters of the inverse-CDF truncated normal kernel.
+
+The kernel draws p = Phi(alpha) + u (Phi(beta) - Phi(alpha)) and returns
+loc + scale * Phi^-1(p), clamped to the bounds representable in the output
+dtype.  When the interval lies mostly above the mean it is mirrored (sampled
+on [-beta, -alpha] and negated) so that the lower tail, where doubles keep
+relative precision, is the one used.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import _dtypes
+
+
+def ndtr(x: float) -> float:
+    """Standard normal CDF, accurate in both tails (math.erfc)."""
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+def _step(value: np.ndarray, up: bool) -> np.ndarray:
+    """The next representable value of a 0-d float array towards +/-inf."""
+    if value.dtype == _dtypes.bfloat16:
+        bits = value.view(np.uint16).astype(np.int32)
+        x = float(value)
+        if x == 0.0:
+            return np.array(1 if up else 0x8001, np.uint16).view(_dtypes.bfloat16)
+        grows = (x > 0) == up
+        bits = bits + (1 if grows else -1)
+        return np.array(bits, np.uint16).view(_dtypes.bfloat16)
+    return np.nextafter(value, value.dtype.type(np.inf if up else -np.inf))
+
+
+def inward_bound(bound: float, dtype: np.dtype, up: bool) -> float:
+    """The representable value of ``dtype`` nearest ``bound`` on the inside.
+
+    ``up=True``: the smallest value >= bound (for a lower bound);
+    ``up=False``: the largest value <= bound (for an upper bound).
+    """
+    if math.isinf(bound):
+        return bound
+    value = np.array(bound).astype(dtype)
+    if up and float(value) < bound:
+        value = _step(value, True)
+    elif not up and float(value) > bound:
+        value = _step(value, False)
+    return float(value)
+
+
+def truncnorm_params(loc: float, scale: float, a: float, b: float, dtype: np.dtype) -> dict:
+    alpha = (a - loc) / scale
+    beta = (b - loc) / scale
+    flip = 1.0
+    if alpha > -beta:  # interval centre above the mean: sample the mirror image
+        alpha, beta, flip = -beta, -alpha, -1.0
+    p_lo = ndtr(alpha)
+    width = ndtr(beta) - p_lo
+    if not width > 0.0:
+        raise ValueError(
+            f"the interval [a, b] = [{a}, {b}] has no probability mass under "
+            f"N(loc={loc}, scale={scale}) in double precision; move the bounds closer to loc"
+        )
+    clamp_lo = inward_bound(a, dtype, up=True)
+    clamp_hi = inward_bound(b, dtype, up=False)
+    if clamp_lo > clamp_hi:
+        raise ValueError(f"no {dtype} value lies in [a, b] = [{a}, {b}]")
+    return {
+        "loc": loc, "scale": scale, "p_lo": p_lo, "pc_lo": ndtr(-alpha), "width": width,
+        "flip": flip, "clamp_lo": clamp_lo, "clamp_hi": clamp_hi,
+    }

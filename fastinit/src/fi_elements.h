@@ -1,0 +1,106 @@
+/*
+ * Element functions: value i of a tile from the tile's stream words, for each
+ * (distribution, dtype).  The parameters are prepared once per kernel call
+ * (fi_prep_*) in the precision the element is computed in.
+ */
+#ifndef FI_ELEMENTS_H
+#define FI_ELEMENTS_H
+
+#include <float.h>
+#include "fi_kernels.h"
+#include "fi_transforms.h"
+
+typedef struct { float loc, scale; } fi_affine32;
+typedef struct { double loc, scale; } fi_affine64;
+typedef struct { double p_lo, pc_lo, width; float flip, loc, scale, lo, hi; } fi_trunc32;
+typedef struct { double p_lo, pc_lo, width, flip, loc, scale, lo, hi; } fi_trunc64;
+
+static inline fi_affine32 fi_prep_affine32(const fi_params *p) {
+    fi_affine32 a = {(float)p->loc, (float)p->scale};
+    return a;
+}
+static inline fi_affine64 fi_prep_affine64(const fi_params *p) {
+    fi_affine64 a = {p->loc, p->scale};
+    return a;
+}
+static inline fi_trunc32 fi_prep_trunc32(const fi_params *p) {
+    fi_trunc32 t = {p->p_lo, p->pc_lo, p->width, (float)p->flip, (float)p->loc, (float)p->scale,
+                    (float)p->clamp_lo, (float)p->clamp_hi};
+    return t;
+}
+static inline fi_trunc64 fi_prep_trunc64(const fi_params *p) {
+    fi_trunc64 t = {p->p_lo, p->pc_lo, p->width, p->flip, p->loc, p->scale, p->clamp_lo, p->clamp_hi};
+    return t;
+}
+
+/* uniform: loc + scale * u, u on the output format's grid in [0, 1) */
+static inline float fi_elem_uniform_f32(const uint32_t *b, int64_t i, const fi_affine32 *a) {
+    return a->loc + a->scale * fi_unit24(b[i]);
+}
+static inline double fi_elem_uniform_f64(const uint32_t *b, int64_t i, const fi_affine64 *a) {
+    return a->loc + a->scale * fi_unit53(fi_word_pair(b, i));
+}
+static inline uint16_t fi_elem_uniform_f16(const uint32_t *b, int64_t i, const fi_affine32 *a) {
+    return fi_f32_to_f16(a->loc + a->scale * fi_unit11(b[i]));
+}
+static inline uint16_t fi_elem_uniform_bf16(const uint32_t *b, int64_t i, const fi_affine32 *a) {
+    return fi_f32_to_bf16(a->loc + a->scale * fi_unit8(b[i]));
+}
+
+/* normal: loc + scale * z, z by inverse CDF (float32 math for 32-bit and
+ * narrower outputs, float64 math from two words for float64) */
+static inline float fi_elem_normal_f32(const uint32_t *b, int64_t i, const fi_affine32 *a) {
+    return a->loc + a->scale * fi_std_normal32(b[i]);
+}
+static inline double fi_elem_normal_f64(const uint32_t *b, int64_t i, const fi_affine64 *a) {
+    return a->loc + a->scale * fi_std_normal64(fi_word_pair(b, i));
+}
+static inline uint16_t fi_elem_normal_f16(const uint32_t *b, int64_t i, const fi_affine32 *a) {
+    return fi_f32_to_f16(fi_elem_normal_f32(b, i, a));
+}
+static inline uint16_t fi_elem_normal_bf16(const uint32_t *b, int64_t i, const fi_affine32 *a) {
+    return fi_f32_to_bf16(fi_elem_normal_f32(b, i, a));
+}
+
+/*
+ * Truncated normal by inverse CDF (stream contract 3: no rejection).
+ * p = Phi(alpha) + u (Phi(beta) - Phi(alpha)) with u = (w + 1/2) / 2^32, and
+ * 1 - p from the complementary start so both tails keep relative precision.
+ * When the interval lies mostly above zero the caller mirrors it (flip = -1)
+ * so the lower tail, where precision is, is the one used.  The result is
+ * clamped to the bounds representable in the output dtype, so rounding can
+ * never leave [a, b].  r is kept >= FLT_MIN: float32 math reaches 13 sigma;
+ * beyond that samples collapse onto the bound (documented).
+ */
+static inline float fi_elem_truncnorm_f32(const uint32_t *b, int64_t i, const fi_trunc32 *t) {
+    double u = ((double)b[i] + 0.5) * 0x1p-32;
+    double p = t->p_lo + u * t->width;
+    double pc = t->pc_lo - u * t->width;
+    double r = p < pc ? p : pc;
+    r = r > (double)FLT_MIN ? r : (double)FLT_MIN;
+    float z = t->flip * fi_ndtri32((float)(p - 0.5), (float)r, 1);
+    float x = t->loc + t->scale * z;
+    x = x < t->lo ? t->lo : x;
+    return x > t->hi ? t->hi : x;
+}
+static inline double fi_elem_truncnorm_f64(const uint32_t *b, int64_t i, const fi_trunc64 *t) {
+    double u = ((double)(fi_word_pair(b, i) >> 11) + 0.5) * 0x1p-53;
+    double p = t->p_lo + u * t->width;
+    double pc = t->pc_lo - u * t->width;
+    double r = p < pc ? p : pc;
+    r = r > DBL_MIN ? r : DBL_MIN;
+    double z = t->flip * fi_ndtri64(p - 0.5, r);
+    double x = t->loc + t->scale * z;
+    x = x < t->lo ? t->lo : x;
+    return x > t->hi ? t->hi : x;
+}
+/* clamp bounds are representable in the narrow format, so rounding the
+ * clamped float32 keeps the value inside them */
+static inline uint16_t fi_elem_truncnorm_f16(const uint32_t *b, int64_t i, const fi_trunc32 *t) {
+    return fi_f32_to_f16(fi_elem_truncnorm_f32(b, i, t));
+}
+static inline uint16_t fi_elem_truncnorm_bf16(const uint32_t *b, int64_t i, const fi_trunc32 *t) {
+    return fi_f32_to_bf16(fi_elem_truncnorm_f32(b, i, t));
+}
+
+#endif

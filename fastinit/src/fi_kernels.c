@@ -1,0 +1,129 @@
+/*
+ * Builds the kernels once per instruction set and picks the widest one the
+ * CPU supports at run time, so one binary runs on any x86-64 (no
+ * -march=native) and every path gives identical bits (DESIGN.md contract 4).
+ */
+#include <string.h>
+#include "fi_kernels.h"
+#include "fi_elements.h"
+
+#define FI_TILE 2048 /* words per tile: 8 KiB, stays in L1 with its output */
+#define FI_ALIGN __attribute__((aligned(64)))
+
+typedef void (*fi_fill_fn)(const fi_stream *, uint64_t, int64_t, void *, const fi_params *);
+
+#if defined(__x86_64__) || defined(__i386__)
+#define FI_X86 1
+#include <immintrin.h>
+#endif
+
+/* Scalar: no SIMD at all, the reference the others are tested against. */
+#pragma GCC push_options
+#pragma GCC optimize("no-tree-vectorize", "no-tree-slp-vectorize")
+#define FI_ISA scalar
+#define FI_W 1
+#include "fi_kernels_impl.h"
+#undef FI_ISA
+#undef FI_W
+#pragma GCC pop_options
+
+#ifdef FI_X86
+/* SSE2 is part of x86-64 itself. */
+#define FI_ISA sse2
+#define FI_W 4
+#include "fi_kernels_impl.h"
+#undef FI_ISA
+#undef FI_W
+
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#define FI_ISA avx2
+#define FI_W 8
+#include "fi_kernels_impl.h"
+#undef FI_ISA
+#undef FI_W
+#pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl,prefer-vector-width=512")
+#define FI_ISA avx512
+#define FI_W 16
+#include "fi_kernels_impl.h"
+#undef FI_ISA
+#undef FI_W
+#pragma GCC pop_options
+#endif
+
+static int fi_isa_detect(void) {
+#ifdef FI_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
+        return FI_ISA_AVX512;
+    if (__builtin_cpu_supports("avx2"))
+        return FI_ISA_AVX2;
+    return FI_ISA_SSE2;
+#else
+    return FI_ISA_SCALAR;
+#endif
+}
+
+static int fi_best = -1;
+static int fi_active = -1;
+
+int fi_isa_best(void) {
+    if (fi_best < 0) fi_best = fi_isa_detect();
+    return fi_best;
+}
+
+int fi_isa_active(void) {
+    if (fi_active < 0) fi_active = fi_isa_best();
+    return fi_active;
+}
+
+int fi_isa_set(int isa) {
+    int best = fi_isa_best();
+    if (isa < FI_ISA_SCALAR) isa = FI_ISA_SCALAR;
+    fi_active = isa > best ? best : isa;
+    return fi_active;
+}
+
+static const fi_fill_fn (*fi_table_for(int isa))[FI_NDTYPES] {
+    switch (isa) {
+#ifdef FI_X86
+    case FI_ISA_AVX512: return fi_table_avx512;
+    case FI_ISA_AVX2: return fi_table_avx2;
+    case FI_ISA_SSE2: return fi_table_sse2;
+#endif
+    default: return fi_table_scalar;
+    }
+}
+
+int fi_words_per_element(int kind, int dtype) {
+    if (kind < 0 || kind >= FI_NKINDS || dtype < 0 || dtype >= FI_NDTYPES) return 0;
+    if (!fi_table_scalar[kind][dtype]) return 0;
+    return dtype == FI_F64 ? 2 : 1;
+}
+
+int fi_fill(int kind, int dtype, const fi_stream *s, uint64_t word0, int64_t n, void *out,
+            const fi_params *p) {
+    if (!fi_words_per_element(kind, dtype)) return -1;
+    fi_table_for(fi_isa_active())[kind][dtype](s, word0, n, out, p);
+    return 0;
+}
+
+void fi_fill_constant(void *out, int64_t n, int elem_size, uint64_t value_bits) {
+    if (elem_size == 8) {
+        uint64_t *o = out;
+        for (int64_t i = 0; i < n; i++) o[i] = value_bits;
+    } else if (elem_size == 4) {
+        uint32_t *o = out, v = (uint32_t)value_bits;
+        for (int64_t i = 0; i < n; i++) o[i] = v;
+    } else if (elem_size == 2) {
+        uint16_t *o = out, v = (uint16_t)value_bits;
+        for (int64_t i = 0; i < n; i++) o[i] = v;
+    } else {
+        uint8_t *o = out;
+        memset(o, (int)(value_bits & 0xFF), (size_t)n);
+    }
+}

@@ -1,0 +1,40 @@
+/*
+ * fastinit's C kernels: single-threaded fills of a contiguous run of
+ * elements at an absolute stream position.  Threads are the caller's
+ * business (fastinit/_core.pyx splits the work with OpenMP).
+ */
+#ifndef FI_KERNELS_H
+#define FI_KERNELS_H
+
+#include <stdint.h>
+#include "fi_philox.h"
+
+enum fi_kind { FI_RAW = 0, FI_UNIFORM = 1, FI_NORMAL = 2, FI_TRUNCNORM = 3, FI_NKINDS = 4 };
+enum fi_dtype { FI_U32 = 0, FI_F32 = 1, FI_F64 = 2, FI_F16 = 3, FI_BF16 = 4, FI_NDTYPES = 5 };
+enum fi_isa { FI_ISA_SCALAR = 0, FI_ISA_SSE2 = 1, FI_ISA_AVX2 = 2, FI_ISA_AVX512 = 3 };
+
+/* Parameters of a fill; each kind reads the fields it needs. */
+typedef struct {
+    double loc, scale;       /* value = loc + scale * base variate */
+    double p_lo, pc_lo;      /* truncnorm: Phi(alpha), 1 - Phi(alpha) */
+    double width;            /* truncnorm: Phi(beta) - Phi(alpha) */
+    double flip;             /* truncnorm: +1, or -1 when sampled mirrored */
+    double clamp_lo, clamp_hi; /* truncnorm: bounds representable in the output dtype */
+} fi_params;
+
+/* Fill out[0..n) with elements whose first word is stream word `word0`.
+ * Returns 0, or -1 for a (kind, dtype) pair that does not exist. */
+int fi_fill(int kind, int dtype, const fi_stream *s, uint64_t word0, int64_t n,
+            void *out, const fi_params *p);
+
+/* 32-bit words consumed per element, or 0 for an invalid pair. */
+int fi_words_per_element(int kind, int dtype);
+
+/* Parallel-friendly constant fill of n elements of elem_size (2, 4, 8) bytes. */
+void fi_fill_constant(void *out, int64_t n, int elem_size, uint64_t value_bits);
+
+int fi_isa_best(void);
+int fi_isa_active(void);
+int fi_isa_set(int isa); /* returns the ISA now active (clamped to the best) */
+
+#endif
