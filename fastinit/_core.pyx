@@ -38,6 +38,9 @@ cdef extern from "fi_kernels.h" nogil:
                 void *out, const fi_params *p)
     int fi_words_per_element(int kind, int dtype)
     void fi_fill_constant(void *out, int64_t n, int elem_size, uint64_t value_bits)
+    int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t stream0,
+                     uint32_t stream1, uint64_t word0, int64_t n, void *out, double loc,
+                     double scale)
     int fi_isa_best()
     int fi_isa_active()
     int fi_isa_set(int isa)
@@ -75,6 +78,16 @@ def isa_active():
 def set_isa(name):
     """Force an instruction set (for tests); returns the one now active."""
     return ISA_NAMES[fi_isa_set(ISA_NAMES.index(name))]
+
+
+def fill_flat_address():
+    """Address of the C function ``fi_fill_flat`` (see src/fi_kernels.h):
+
+    ``int fi_fill_flat(int kind, int dtype, uint32 key0, uint32 key1,
+    uint32 stream0, uint32 stream1, uint64 word0, int64 n, void *out,
+    double loc, double scale)`` -- single-threaded, GIL-free, for Numba.
+    """
+    return <uintptr_t>&fi_fill_flat
 
 
 def words_per_element(int kind, int dtype):

@@ -127,3 +127,16 @@ void fi_fill_constant(void *out, int64_t n, int elem_size, uint64_t value_bits) 
         memset(o, (int)(value_bits & 0xFF), (size_t)n);
     }
 }
+
+/* Flat-ABI entry (scalars and one pointer, no structs) for callers that
+ * cannot build C structs, such as Numba-compiled code (fastinit.numba).
+ * Same stream, same kernels, same bits as fi_fill. */
+int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t stream0,
+                 uint32_t stream1, uint64_t word0, int64_t n, void *out, double loc,
+                 double scale) {
+    fi_stream s = {{key0, key1}, {stream0, stream1}};
+    fi_params p = {0};
+    p.loc = loc;
+    p.scale = scale;
+    return fi_fill(kind, dtype, &s, word0, n, out, &p);
+}

@@ -33,6 +33,11 @@ int fi_words_per_element(int kind, int dtype);
 /* Parallel-friendly constant fill of n elements of elem_size (2, 4, 8) bytes. */
 void fi_fill_constant(void *out, int64_t n, int elem_size, uint64_t value_bits);
 
+/* fi_fill for callers without structs (Numba); truncnorm is not offered. */
+int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t stream0,
+                 uint32_t stream1, uint64_t word0, int64_t n, void *out, double loc,
+                 double scale);
+
 int fi_isa_best(void);
 int fi_isa_active(void);
 int fi_isa_set(int isa); /* returns the ISA now active (clamped to the best) */

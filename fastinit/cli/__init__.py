@@ -1,0 +1,1 @@
+"""Subcommands of the ``fastinit`` command line (see fastinit/__main__.py)."""
