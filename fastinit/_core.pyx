@@ -41,6 +41,8 @@ cdef extern from "fi_kernels.h" nogil:
     int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t stream0,
                      uint32_t stream1, uint64_t word0, int64_t n, void *out, double loc,
                      double scale)
+    int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, void *out,
+                           const fi_params *p)
     int fi_isa_best()
     int fi_isa_active()
     int fi_isa_set(int isa)
@@ -112,6 +114,36 @@ cdef inline void _fill_span(int kind, int dtype, const fi_stream *s, uint64_t wo
         c = 0
 
 
+cdef void _unpack_params(dict params, fi_params *p):
+    p.loc = params.get("loc", 0.0)
+    p.scale = params.get("scale", 1.0)
+    p.p_lo = params.get("p_lo", 0.0)
+    p.pc_lo = params.get("pc_lo", 1.0)
+    p.width = params.get("width", 1.0)
+    p.flip = params.get("flip", 1.0)
+    p.clamp_lo = params.get("clamp_lo", 0.0)
+    p.clamp_hi = params.get("clamp_hi", 0.0)
+
+
+def transform_words(int kind, int dtype, cnp.ndarray words, cnp.ndarray out, dict params):
+    """Apply a kind's element transform to given uint32 ``words`` (for tests).
+
+    ``words`` must hold ``out.size * words_per_element`` C-contiguous uint32.
+    """
+    cdef fi_params p
+    cdef int wpe = fi_words_per_element(kind, dtype)
+    if kind == RAW or wpe == 0:
+        raise ValueError(f"no transform for kind={kind} dtype={dtype}")
+    if words.dtype.num != cnp.NPY_UINT32 or not words.flags.c_contiguous:
+        raise TypeError("words must be a C-contiguous uint32 array")
+    if words.size != out.size * wpe or not out.flags.c_contiguous:
+        raise ValueError("words.size must be out.size * words_per_element; out C-contiguous")
+    _unpack_params(params, &p)
+    fi_transform_words(kind, dtype, <const uint32_t *>cnp.PyArray_DATA(words), out.size,
+                       cnp.PyArray_DATA(out), &p)
+    return out
+
+
 def fill(int kind, int dtype, cnp.ndarray out, tuple key, tuple stream, uint64_t word_base,
          dict params, int n_threads, cnp.ndarray row_offsets=None):
     """Fill the C-contiguous ``out`` in place.
@@ -134,14 +166,7 @@ def fill(int kind, int dtype, cnp.ndarray out, tuple key, tuple stream, uint64_t
         raise ValueError(f"no kernel for kind={kind} dtype={dtype}")
     s.key[0], s.key[1] = key
     s.stream[0], s.stream[1] = stream
-    p.loc = params.get("loc", 0.0)
-    p.scale = params.get("scale", 1.0)
-    p.p_lo = params.get("p_lo", 0.0)
-    p.pc_lo = params.get("pc_lo", 1.0)
-    p.width = params.get("width", 1.0)
-    p.flip = params.get("flip", 1.0)
-    p.clamp_lo = params.get("clamp_lo", 0.0)
-    p.clamp_hi = params.get("clamp_hi", 0.0)
+    _unpack_params(params, &p)
     if total == 0:
         return
     if row_offsets is None:

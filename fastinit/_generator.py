@@ -292,8 +292,9 @@ class Generator:
         """Samples from N(0, 1), by inverse CDF (Wichura's AS 241).
 
         One 32-bit word per element for float32/float16/bfloat16 (computed
-        in float32, tails to 6.2 sigma), two words for float64 (computed in
-        float64, tails to 9.3 sigma).
+        in float32; |z| up to 6.34), two words for float64 (computed in
+        float64; |z| up to 9.16).  Relative error below 4e-7 (float32) and
+        1e-14 (float64) against the exact quantile of the drawn word(s).
 
         Parameters
         ----------

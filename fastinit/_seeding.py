@@ -14,7 +14,7 @@ from typing import Union
 
 import numpy as np
 
-SeedLike = Union[None, int, np.random.SeedSequence]
+SeedLike = Union[None, int, "list[int]", np.random.SeedSequence]
 
 
 def to_seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
@@ -24,15 +24,25 @@ def to_seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
         return np.random.SeedSequence()
     if isinstance(seed, (bool, np.bool_)):
         raise TypeError(f"seed must be an int, None or a SeedSequence, got {seed!r}")
+    if isinstance(seed, (list, tuple, np.ndarray)):  # entropy words, as NumPy accepts
+        values = [_seed_int(v) for v in np.asarray(seed, dtype=object).ravel()]
+        return np.random.SeedSequence(values)
+    return np.random.SeedSequence(_seed_int(seed))
+
+
+def _seed_int(value: object) -> int:
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"seed must be an int, None or a SeedSequence, got {value!r}")
     try:
-        value = operator.index(seed)
+        result = operator.index(value)
     except TypeError:
         raise TypeError(
-            f"seed must be an int, None or a numpy.random.SeedSequence, got {type(seed).__name__}"
+            f"seed must be an int, a sequence of ints, None or a numpy.random.SeedSequence, "
+            f"got {type(value).__name__}"
         ) from None
-    if value < 0:
-        raise ValueError(f"seed must be non-negative, got {value}")
-    return np.random.SeedSequence(value)
+    if result < 0:
+        raise ValueError(f"seed must be non-negative, got {result}")
+    return result
 
 
 def key_from_seed_sequence(seq: np.random.SeedSequence) -> tuple[int, int]:

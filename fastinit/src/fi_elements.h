@@ -84,7 +84,7 @@ static inline float fi_elem_truncnorm_f32(const uint32_t *b, int64_t i, const fi
     return x > t->hi ? t->hi : x;
 }
 static inline double fi_elem_truncnorm_f64(const uint32_t *b, int64_t i, const fi_trunc64 *t) {
-    double u = ((double)(fi_word_pair(b, i) >> 11) + 0.5) * 0x1p-53;
+    double u = fi_unit53(fi_word_pair(b, i)) + 0x1p-54; /* midpoint of the 53-bit cell */
     double p = t->p_lo + u * t->width;
     double pc = t->pc_lo - u * t->width;
     double r = p < pc ? p : pc;

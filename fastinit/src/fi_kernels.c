@@ -22,35 +22,43 @@ typedef void (*fi_fill_fn)(const fi_stream *, uint64_t, int64_t, void *, const f
 #pragma GCC optimize("no-tree-vectorize", "no-tree-slp-vectorize")
 #define FI_ISA scalar
 #define FI_W 1
+#define FI_G 1
 #include "fi_kernels_impl.h"
 #undef FI_ISA
 #undef FI_W
+#undef FI_G
 #pragma GCC pop_options
 
 #ifdef FI_X86
 /* SSE2 is part of x86-64 itself. */
 #define FI_ISA sse2
-#define FI_W 4
+#define FI_W 2
+#define FI_G 4
 #include "fi_kernels_impl.h"
 #undef FI_ISA
 #undef FI_W
+#undef FI_G
 
 #pragma GCC push_options
 #pragma GCC target("avx2")
 #define FI_ISA avx2
-#define FI_W 8
+#define FI_W 4
+#define FI_G 3
 #include "fi_kernels_impl.h"
 #undef FI_ISA
 #undef FI_W
+#undef FI_G
 #pragma GCC pop_options
 
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl,prefer-vector-width=512")
 #define FI_ISA avx512
-#define FI_W 16
+#define FI_W 8
+#define FI_G 4
 #include "fi_kernels_impl.h"
 #undef FI_ISA
 #undef FI_W
+#undef FI_G
 #pragma GCC pop_options
 #endif
 
@@ -139,4 +147,34 @@ int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t str
     p.loc = loc;
     p.scale = scale;
     return fi_fill(kind, dtype, &s, word0, n, out, &p);
+}
+
+/* The element transforms applied to given words instead of stream words
+ * (scalar reference code): lets tests probe the extremes of each transform,
+ * e.g. word 0 -> p = 2^-33, the deepest tail a float32 normal reaches. */
+int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, void *out,
+                       const fi_params *p) {
+    if (!fi_words_per_element(kind, dtype) || kind == FI_RAW) return -1;
+#define FI_APPLY(OUT_T, PREP, ELEM)                                   \
+    do {                                                              \
+        const __typeof__(PREP(p)) prm = PREP(p);                      \
+        for (int64_t i = 0; i < n; i++) ((OUT_T *)out)[i] = ELEM(words, i, &prm); \
+    } while (0)
+    switch (kind * FI_NDTYPES + dtype) {
+    case FI_UNIFORM * FI_NDTYPES + FI_F32: FI_APPLY(float, fi_prep_affine32, fi_elem_uniform_f32); break;
+    case FI_UNIFORM * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_affine64, fi_elem_uniform_f64); break;
+    case FI_UNIFORM * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_uniform_f16); break;
+    case FI_UNIFORM * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_uniform_bf16); break;
+    case FI_NORMAL * FI_NDTYPES + FI_F32: FI_APPLY(float, fi_prep_affine32, fi_elem_normal_f32); break;
+    case FI_NORMAL * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_affine64, fi_elem_normal_f64); break;
+    case FI_NORMAL * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_normal_f16); break;
+    case FI_NORMAL * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_normal_bf16); break;
+    case FI_TRUNCNORM * FI_NDTYPES + FI_F32: FI_APPLY(float, fi_prep_trunc32, fi_elem_truncnorm_f32); break;
+    case FI_TRUNCNORM * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_trunc64, fi_elem_truncnorm_f64); break;
+    case FI_TRUNCNORM * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_trunc32, fi_elem_truncnorm_f16); break;
+    case FI_TRUNCNORM * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_trunc32, fi_elem_truncnorm_bf16); break;
+    default: return -1;
+    }
+#undef FI_APPLY
+    return 0;
 }

@@ -38,6 +38,10 @@ int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t str
                  uint32_t stream1, uint64_t word0, int64_t n, void *out, double loc,
                  double scale);
 
+/* Element transforms of given words (tests); words has n * words_per_element. */
+int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, void *out,
+                       const fi_params *p);
+
 int fi_isa_best(void);
 int fi_isa_active(void);
 int fi_isa_set(int isa); /* returns the ISA now active (clamped to the best) */

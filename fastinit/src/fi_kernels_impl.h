@@ -15,91 +15,86 @@
 #define FI_FN(name) FI_CAT(name, FI_ISA)
 
 #if FI_W > 1
-#define VU32 FI_FN(vu32)
+/*
+ * SIMD Philox.  Each 64-bit lane carries one 32-bit Philox word in its low
+ * half: the multiply instruction (pmuludq) reads exactly those low halves and
+ * returns the full 64-bit product, whose high half is the "hi" word and whose
+ * low half is the "lo" word, so no lane shuffling is needed inside a round.
+ * The high halves of c0..c3 may hold garbage: only the low halves are ever
+ * multiplied or stored.  FI_G independent groups of FI_W blocks are
+ * interleaved to hide the multiply latency of the round chain.
+ */
 #define VU64 FI_FN(vu64)
-typedef uint32_t VU32 __attribute__((vector_size(4 * FI_W)));
-typedef uint64_t VU64 __attribute__((vector_size(4 * FI_W)));
+typedef uint64_t VU64 __attribute__((vector_size(8 * FI_W)));
 
-#if FI_W == 16
-#define FI_MUL_EVEN(a, b) ((VU64)_mm512_mul_epu32((__m512i)(a), (__m512i)(b)))
-#define FI_ZIP32_LO {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23}
-#define FI_ZIP32_HI {8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31}
-#define FI_ZIP64_LO {0, 8, 1, 9, 2, 10, 3, 11}
-#define FI_ZIP64_HI {4, 12, 5, 13, 6, 14, 7, 15}
-#define FI_LANES {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
-#elif FI_W == 8
-#define FI_MUL_EVEN(a, b) ((VU64)_mm256_mul_epu32((__m256i)(a), (__m256i)(b)))
-#define FI_ZIP32_LO {0, 8, 1, 9, 2, 10, 3, 11}
-#define FI_ZIP32_HI {4, 12, 5, 13, 6, 14, 7, 15}
-#define FI_ZIP64_LO {0, 4, 1, 5}
-#define FI_ZIP64_HI {2, 6, 3, 7}
+#if FI_W == 8
+#define FI_MUL_LOW32(a, b) ((VU64)_mm512_mul_epu32((__m512i)(a), (__m512i)(b)))
 #define FI_LANES {0, 1, 2, 3, 4, 5, 6, 7}
+#define FI_ZIP_LO {0, 8, 1, 9, 2, 10, 3, 11}
+#define FI_ZIP_HI {4, 12, 5, 13, 6, 14, 7, 15}
 #elif FI_W == 4
-#define FI_MUL_EVEN(a, b) ((VU64)_mm_mul_epu32((__m128i)(a), (__m128i)(b)))
-#define FI_ZIP32_LO {0, 4, 1, 5}
-#define FI_ZIP32_HI {2, 6, 3, 7}
-#define FI_ZIP64_LO {0, 2}
-#define FI_ZIP64_HI {1, 3}
+#define FI_MUL_LOW32(a, b) ((VU64)_mm256_mul_epu32((__m256i)(a), (__m256i)(b)))
 #define FI_LANES {0, 1, 2, 3}
+#define FI_ZIP_LO {0, 4, 1, 5}
+#define FI_ZIP_HI {2, 6, 3, 7}
+#elif FI_W == 2
+#define FI_MUL_LOW32(a, b) ((VU64)_mm_mul_epu32((__m128i)(a), (__m128i)(b)))
+#define FI_LANES {0, 1}
+#define FI_ZIP_LO {0, 2}
+#define FI_ZIP_HI {1, 3}
 #else
-#error "FI_W must be 1, 4, 8 or 16"
+#error "FI_W must be 1, 2, 4 or 8"
 #endif
 
-/* lo and hi halves of the 32x32 products m * a, lane by lane.  The multiply
- * instruction only uses even lanes, so odd lanes are shifted down first. */
-static inline void FI_FN(fi_mulhilo)(VU32 a, VU32 m, VU32 *lo, VU32 *hi) {
-    const VU32 even = (VU32)((VU64){0} + 0x00000000FFFFFFFFull);
-    VU64 pe = FI_MUL_EVEN(a, m);
-    VU64 po = FI_MUL_EVEN((VU32)((VU64)a >> 32), m);
-    *lo = ((VU32)pe & even) | (VU32)(po << 32);
-    *hi = (VU32)(pe >> 32) | ((VU32)po & ~even);
-}
+#define FI_GROUP_BLOCKS (FI_G * FI_W)
 
-/* FI_W consecutive Philox blocks starting at `block`, stored in stream order. */
+/* FI_GROUP_BLOCKS consecutive Philox blocks from `block`, in stream order. */
 static inline void FI_FN(fi_philox_group)(const fi_stream *s, uint64_t block, uint32_t *out) {
-    const VU32 lanes = FI_LANES;
-    const VU32 zero = {0};
-    const VU32 lo = zero + (uint32_t)block;
-    VU32 c0 = lo + lanes;
-    VU32 c1 = (zero + (uint32_t)(block >> 32)) - (VU32)(c0 < lo); /* carry into the high word */
-    VU32 c2 = zero + s->stream[0];
-    VU32 c3 = zero + s->stream[1];
-    const VU32 m0 = zero + FI_PHILOX_M0, m1 = zero + FI_PHILOX_M1;
+    const VU64 lanes = FI_LANES;
+    const VU64 zero = {0};
+    const VU64 low_half = zero + 0xFFFFFFFFull;
+    const VU64 m0 = zero + FI_PHILOX_M0, m1 = zero + FI_PHILOX_M1;
+    VU64 c0[FI_G], c1[FI_G], c2[FI_G], c3[FI_G];
+    for (int g = 0; g < FI_G; g++) {
+        VU64 b = (zero + (block + (uint64_t)(g * FI_W))) + lanes; /* 64-bit: carries for free */
+        c0[g] = b;
+        c1[g] = b >> 32;
+        c2[g] = zero + s->stream[0];
+        c3[g] = zero + s->stream[1];
+    }
     uint32_t k0 = s->key[0], k1 = s->key[1];
     for (int round = 0; round < FI_PHILOX_ROUNDS; round++) {
         if (round > 0) {
             k0 += FI_PHILOX_W0;
             k1 += FI_PHILOX_W1;
         }
-        VU32 lo0, hi0, lo1, hi1;
-        FI_FN(fi_mulhilo)(c0, m0, &lo0, &hi0);
-        FI_FN(fi_mulhilo)(c2, m1, &lo1, &hi1);
-        c0 = hi1 ^ c1 ^ k0;
-        c1 = lo1;
-        c2 = hi0 ^ c3 ^ k1;
-        c3 = lo0;
+        const VU64 kv0 = zero + k0, kv1 = zero + k1;
+        for (int g = 0; g < FI_G; g++) {
+            VU64 p0 = FI_MUL_LOW32(c0[g], m0);
+            VU64 p1 = FI_MUL_LOW32(c2[g], m1);
+            c0[g] = (p1 >> 32) ^ c1[g] ^ kv0;
+            c1[g] = p1;
+            c2[g] = (p0 >> 32) ^ c3[g] ^ kv1;
+            c3[g] = p0;
+        }
     }
-    /* Transpose 4 x FI_W (word-major) into FI_W x 4 (block-major). */
-    const VU32 zlo = FI_ZIP32_LO, zhi = FI_ZIP32_HI;
-    const VU64 wlo = FI_ZIP64_LO, whi = FI_ZIP64_HI;
-    VU64 t0 = (VU64)__builtin_shuffle(c0, c1, zlo), t1 = (VU64)__builtin_shuffle(c0, c1, zhi);
-    VU64 t2 = (VU64)__builtin_shuffle(c2, c3, zlo), t3 = (VU64)__builtin_shuffle(c2, c3, zhi);
-    VU64 u0 = __builtin_shuffle(t0, t2, wlo), u1 = __builtin_shuffle(t0, t2, whi);
-    VU64 u2 = __builtin_shuffle(t1, t3, wlo), u3 = __builtin_shuffle(t1, t3, whi);
-    memcpy(out, &u0, sizeof u0);
-    memcpy(out + FI_W, &u1, sizeof u1);
-    memcpy(out + 2 * FI_W, &u2, sizeof u2);
-    memcpy(out + 3 * FI_W, &u3, sizeof u3);
+    const VU64 zip_lo = FI_ZIP_LO, zip_hi = FI_ZIP_HI;
+    for (int g = 0; g < FI_G; g++) {
+        VU64 w01 = (c0[g] & low_half) | (c1[g] << 32); /* words 0,1 of each block */
+        VU64 w23 = (c2[g] & low_half) | (c3[g] << 32); /* words 2,3 */
+        VU64 first = __builtin_shuffle(w01, w23, zip_lo);
+        VU64 second = __builtin_shuffle(w01, w23, zip_hi);
+        memcpy(out + g * 4 * FI_W, &first, sizeof first);
+        memcpy(out + g * 4 * FI_W + 2 * FI_W, &second, sizeof second);
+    }
 }
-#undef FI_MUL_EVEN
-#undef FI_ZIP32_LO
-#undef FI_ZIP32_HI
-#undef FI_ZIP64_LO
-#undef FI_ZIP64_HI
+#undef FI_MUL_LOW32
 #undef FI_LANES
-#undef VU32
+#undef FI_ZIP_LO
+#undef FI_ZIP_HI
 #undef VU64
 #else
+#define FI_GROUP_BLOCKS 1
 static inline void FI_FN(fi_philox_group)(const fi_stream *s, uint64_t block, uint32_t *out) {
     fi_philox_block(s, block, out);
 }
@@ -118,10 +113,13 @@ static void FI_FN(fi_philox_words)(const fi_stream *s, uint64_t word0, int64_t n
         n -= take;
         block++;
     }
-    for (; n >= 4 * FI_W; n -= 4 * FI_W, out += 4 * FI_W, block += FI_W)
+    for (; n >= 4 * FI_GROUP_BLOCKS; n -= 4 * FI_GROUP_BLOCKS, out += 4 * FI_GROUP_BLOCKS)
+    {
         FI_FN(fi_philox_group)(s, block, out);
+        block += FI_GROUP_BLOCKS;
+    }
     if (n > 0) { /* trailing partial group */
-        FI_ALIGN uint32_t tmp[4 * FI_W];
+        FI_ALIGN uint32_t tmp[4 * FI_GROUP_BLOCKS];
         FI_FN(fi_philox_group)(s, block, tmp);
         memcpy(out, tmp, (size_t)n * 4);
     }
@@ -173,6 +171,7 @@ static const fi_fill_fn FI_FN(fi_table)[FI_NKINDS][FI_NDTYPES] = {
 };
 
 #undef FI_DEFINE_FILL
+#undef FI_GROUP_BLOCKS
 #undef FI_FN
 #undef FI_CAT
 #undef FI_CAT2

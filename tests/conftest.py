@@ -1,0 +1,20 @@
+import numpy as np
+import pytest
+
+import fastinit
+
+FLOAT_DTYPES = [np.float32, np.float64, np.float16, fastinit.bfloat16]
+
+# (method, params) for every random Generator method
+METHODS = [
+    ("random", {}),
+    ("uniform", {"low": -3.0, "high": 5.0}),
+    ("standard_normal", {}),
+    ("normal", {"loc": 1.5, "scale": 0.02}),
+    ("truncated_normal", {"loc": 0.0, "scale": 0.02, "a": -0.04, "b": 0.03}),
+]
+
+
+@pytest.fixture(params=FLOAT_DTYPES, ids=lambda d: np.dtype(d).name)
+def float_dtype(request):
+    return np.dtype(request.param)

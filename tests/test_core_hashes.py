@@ -1,0 +1,86 @@
+"""Stream stability (DESIGN.md contract 6): sha256 of the little-endian bytes
+of every public method and dtype for a fixed seed.  A failing hash means the
+bits changed: that is a new stream version, to be documented, never an
+accident.  (The machine is little-endian x86-64/arm64; tobytes() is LE.)"""
+import hashlib
+import inspect
+
+import numpy as np
+import pytest
+
+import fastinit
+from tests.conftest import METHODS
+
+SEED = 20261123
+SIZE = 10007
+
+EXPECTED = {
+    "random:float32": "d04ce6f03668dfd2da2929bb9e6d9593ea118ab6347558f9a3748bfdb9ce2c50",
+    "random:float64": "2c3db88781beaae75720a80f158d8c437001c394728acaa995a2b6282b14e887",
+    "random:float16": "d01d81777cdc9340af8e6bc324ebf12644f353f5c2cff7762982e8a791515966",
+    "random:bfloat16": "cb86b0c480880da70f4edaf7f45c4e58eafc0f72401897993b6a0e9b05726106",
+    "uniform:float32": "9226695e380c1a9e16de5ff1d8abe0d585ab99173ea226916db11ce0ea39d833",
+    "uniform:float64": "3be29c5c89209542f459631446c6f31e1912c6f7c94f35666fdedb775e6f2c58",
+    "uniform:float16": "79c62ce561f3a1c59562b57bf158aa8b59caf0a19c9b33601d4ce7092e1f7bed",
+    "uniform:bfloat16": "8e0ba369f066a0c1f25b33436fe6087de7cf34f4372cf0bddcd1b09aacf5efec",
+    "standard_normal:float32": "e0cb07ea869ccd93556cc06bd3379f72990fd04cfe2d237b9d75f5b32a2d51f8",
+    "standard_normal:float64": "9c313dbddef49e057797284961876b423b91c0ea71219821b71202a0770a9eae",
+    "standard_normal:float16": "679c1c1720e39e2fd86485d17e6e22ab83a56fc03ce082c387f56dac7c32030c",
+    "standard_normal:bfloat16": "97b2a7d3cb7a68a599805d251c09912986630b16aed846d9a6f4f9e8b3593541",
+    "normal:float32": "aef14d3479f1e4f07207dea9d3f3a3a39fca47ace6a89f1579c1226626a888e2",
+    "normal:float64": "edeb613e94add36c4b16d6ec23fafea3140fd1d755e01c1ddf1a64a91ebcdefd",
+    "normal:float16": "874980683c83401df82754d3ddf3f9b4be1414615bd4c8015a3722c248138432",
+    "normal:bfloat16": "08ba6b666d614c5e58b06350250df998f11ed780325a2ee7a5f0ddb28c3cec56",
+    "truncated_normal:float32": "4657a15ace2e9556ea19e8273a523e6d70b2491651e994545a7a33aabe1f0870",
+    "truncated_normal:float64": "f87f063ebf8555a934dd96bc4b301e09371e9b97c9be059c5454df6dd14559c3",
+    "truncated_normal:float16": "6c8e6587fb92608e39f77e934c1ae472d18d8d1ccea8ccab31db193d779aa2ab",
+    "truncated_normal:bfloat16": "f6e6a6f3c33fba8e2346988ece02aeb10dc0fed616dcff38cd733cac111956be",
+    "random_raw:uint32": "806d2414cc8d09f1a849311eec96e136c30d422cc196e922fd2fcb5b32acbb7e",
+}
+
+# Generator attributes that do not draw values of their own.
+NOT_DRAWING = {"spawn", "stream", "fill_at", "sample"}
+
+
+def sha256(array: np.ndarray) -> str:
+    assert array.dtype.byteorder in "<=|"
+    return hashlib.sha256(array.tobytes()).hexdigest()
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED))
+def test_hash(key):
+    method, dtype = key.split(":")
+    rng = fastinit.default_rng(SEED)
+    if method == "random_raw":
+        out = rng.random_raw(SIZE)
+    else:
+        params = dict(METHODS)[method]
+        out = getattr(rng, method)(size=SIZE, dtype=dtype, **params)
+    assert sha256(out) == EXPECTED[key], f"{key}: bits changed"
+
+
+def test_every_drawing_method_has_a_hash():
+    public = {
+        name for name, member in inspect.getmembers(fastinit.Generator, inspect.isfunction)
+        if not name.startswith("_")
+    }
+    hashed = {key.split(":")[0] for key in EXPECTED}
+    missing = public - NOT_DRAWING - hashed
+    assert not missing, f"methods without a stability hash: {sorted(missing)}"
+
+
+def test_named_streams_and_spawned_children_are_stable():
+    rng = fastinit.default_rng(SEED)
+    a = rng.stream("transformer.h.0.attn.c_attn.weight").standard_normal(SIZE, dtype=np.float32)
+    b = rng.stream("encoder").stream("layer.3").random(SIZE, dtype=np.float32)
+    c = rng.spawn(2)[1].random(SIZE)
+    assert sha256(a) == STREAM_HASHES["named"]
+    assert sha256(b) == STREAM_HASHES["nested"]
+    assert sha256(c) == STREAM_HASHES["spawned"]
+
+
+STREAM_HASHES = {
+    "named": "2b331bdd5ecc79dc3bca328c07927349f8d71d240994c42c8b3f7aee36fa9134",
+    "nested": "273d606b8e10383f4f54379b0c5a3a10b2240f089e8ad0abc35fa18b71306ac5",
+    "spawned": "0fdd9249b803a73808ee7e2ab3586d08fe685c7660142daa66d2c49a8d3235b6",
+}

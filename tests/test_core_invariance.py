@@ -1,0 +1,77 @@
+"""Position independence (DESIGN.md contract 2): the same bits for any thread
+count, any split into pieces, any row layout, and any SIMD instruction set."""
+import numpy as np
+import pytest
+
+import fastinit
+from fastinit._simd import ISAS, simd_info, use_isa
+from tests.conftest import METHODS
+
+N = (1 << 16) * 3 + 12345  # above the serial threshold, not a multiple of any vector width
+
+
+def draw(method, params, dtype, n=N, seed=7, n_threads=None):
+    rng = fastinit.default_rng(seed)
+    return getattr(rng, method)(size=n, dtype=dtype, n_threads=n_threads, **params)
+
+
+@pytest.mark.parametrize("method,params", METHODS)
+def test_thread_count_does_not_change_bits(method, params, float_dtype):
+    reference = draw(method, params, float_dtype, n_threads=1)
+    for n_threads in (2, 3, 8):
+        got = draw(method, params, float_dtype, n_threads=n_threads)
+        assert got.tobytes() == reference.tobytes(), f"n_threads={n_threads}"
+
+
+def test_thread_count_does_not_change_raw_words():
+    a = fastinit.default_rng(1).random_raw(N, n_threads=1)
+    for n_threads in (2, 3, 8):
+        assert np.array_equal(fastinit.default_rng(1).random_raw(N, n_threads=n_threads), a)
+
+
+@pytest.mark.parametrize("method,params", METHODS)
+def test_pieces_at_arbitrary_offsets_equal_one_call(method, params, float_dtype):
+    rng = fastinit.default_rng(11)
+    start = rng.position
+    whole = getattr(rng, method)(size=N, dtype=float_dtype, **params)
+    pieces = np.empty_like(whole)
+    cuts = [0, 1, 2, 3, 5, 17, 1000, 4099, 65537, 70001, N]  # odd, unaligned boundaries
+    for lo, hi in zip(cuts[:-1], cuts[1:]):
+        rng.fill_at(method, pieces[lo:hi], lo, position=start, **params)
+    assert pieces.tobytes() == whole.tobytes()
+
+
+def test_row_offsets_fill_a_block_of_a_larger_array():
+    """A 2-D block that splits rows, filled by row offsets, equals the slice."""
+    rng = fastinit.default_rng(3)
+    full = rng.standard_normal((301, 517), dtype=np.float32)
+    r0, r1, c0, c1 = 17, 250, 33, 480
+    block = np.empty((r1 - r0, c1 - c0), np.float32)
+    offsets = np.arange(r0, r1, dtype=np.int64) * 517 + c0
+    rng.fill_at("standard_normal", block, position=0, row_offsets=offsets, n_threads=3)
+    np.testing.assert_array_equal(block, full[r0:r1, c0:c1])
+
+
+@pytest.mark.parametrize("method,params", METHODS + [("random_raw", {})])
+def test_simd_paths_equal_scalar_path(method, params):
+    """Scalar (no SIMD) vs every instruction set this CPU has, at offsets that
+    are not multiples of any vector width, for every dtype."""
+    dtypes = [np.uint32] if method == "random_raw" else [np.float32, np.float64, np.float16,
+                                                         fastinit.bfloat16]
+    available = simd_info()["available"]
+    for dtype in dtypes:
+        results = {}
+        for isa in available:
+            with use_isa(isa):
+                rng = fastinit.default_rng(5)
+                out = np.empty(20011, dtype)
+                rng.fill_at(method, out, 13, position=7, n_threads=2, **params)
+                results[isa] = out.tobytes()
+        for isa in available:
+            assert results[isa] == results["scalar"], f"{isa} differs from scalar for {dtype}"
+    assert set(available) <= set(ISAS)
+
+
+def test_best_isa_is_used_by_default():
+    info = simd_info()
+    assert info["active"] == info["best"]

@@ -1,0 +1,78 @@
+"""Philox4x32-10 known answers, and the stream layout against an independent
+implementation (DESIGN.md contract 1 and the word layout of ARCHITECTURE.md)."""
+import numpy as np
+import pytest
+
+import fastinit
+from tests.philox_reference import philox4x32_10, stream_words
+
+# Random123 kat_vectors, philox4x32 with 10 rounds: (counter, key, expected output)
+KAT = [
+    ((0, 0, 0, 0), (0, 0), (0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8)),
+    ((0xFFFFFFFF,) * 4, (0xFFFFFFFF,) * 2, (0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD)),
+    (
+        (0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344),
+        (0xA4093822, 0x299F31D0),
+        (0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1),
+    ),
+]
+
+
+@pytest.mark.parametrize("counter,key,expected", KAT)
+def test_known_answer_vectors(counter, key, expected):
+    out = fastinit.philox4x32(np.array(counter, np.uint32), np.array(key, np.uint32))
+    assert tuple(int(x) for x in out) == expected
+
+
+@pytest.mark.parametrize("counter,key,expected", KAT)
+def test_reference_implementation_matches_known_answers(counter, key, expected):
+    out = philox4x32_10(np.array([counter], np.uint32), key)[0]
+    assert tuple(int(x) for x in out) == expected
+
+
+def test_philox4x32_broadcasts_and_matches_reference():
+    rng = np.random.default_rng(5)
+    ctr = rng.integers(0, 2**32, (1000, 4), dtype=np.uint32)
+    key = np.array([0x12345678, 0x9ABCDEF0], np.uint32)
+    expected = philox4x32_10(ctr, (0x12345678, 0x9ABCDEF0))
+    np.testing.assert_array_equal(fastinit.philox4x32(ctr, key), expected)
+
+
+def test_philox4x32_rejects_bad_arguments():
+    with pytest.raises(TypeError, match="counters"):
+        fastinit.philox4x32(np.zeros(4, np.int64), np.zeros(2, np.uint32))
+    with pytest.raises(ValueError, match="key"):
+        fastinit.philox4x32(np.zeros(4, np.uint32), np.zeros(3, np.uint32))
+
+
+@pytest.mark.parametrize("name", [None, "layer1.weight"])
+@pytest.mark.parametrize("position,offset,n", [(0, 0, 1000), (7, 3, 4097), (2**32 - 5, 1, 333)])
+def test_random_raw_is_the_documented_stream(name, position, offset, n):
+    """Word w = output word w%4 of block w//4, counter (b_lo, b_hi, sid_lo, sid_hi);
+    includes a block range that carries into the counter's second word."""
+    rng = fastinit.default_rng(2024)
+    if name:
+        rng = rng.stream(name)
+    got = rng.fill_at("random_raw", np.empty(n, np.uint32), offset, position=position)
+    expected = stream_words(rng.key, rng.stream_id, 4 * position + offset, n)
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_uniforms_match_independent_conversion():
+    """float64 = (x >> 11) * 2**-53 from two words (first low), float32 = (w >> 8) * 2**-24,
+    float16 = (w >> 21) * 2**-11, bfloat16 = (w >> 24) * 2**-8."""
+    rng = fastinit.default_rng(99)
+    n = 5001
+    words = stream_words(rng.key, 0, 4 * 10, 2 * n)
+    pairs = words[0::2].astype(np.uint64) | (words[1::2].astype(np.uint64) << np.uint64(32))
+    f64 = rng.fill_at("random", np.empty(n, np.float64), position=10)
+    np.testing.assert_array_equal(f64, (pairs >> np.uint64(11)).astype(np.float64) * 2.0**-53)
+    w = words[:n]
+    f32 = rng.fill_at("random", np.empty(n, np.float32), position=10)
+    np.testing.assert_array_equal(f32, (w >> 8).astype(np.float32) * np.float32(2.0**-24))
+    f16 = rng.fill_at("random", np.empty(n, np.float16), position=10)
+    np.testing.assert_array_equal(f16, ((w >> 21).astype(np.float64) * 2.0**-11).astype(np.float16))
+    bf16 = rng.fill_at("random", np.empty(n, fastinit.bfloat16), position=10)
+    np.testing.assert_array_equal(
+        bf16.astype(np.float64), (w >> 24).astype(np.float64) * 2.0**-8
+    )
