@@ -56,7 +56,9 @@ def stream_id_for(parent_id: int, name: str) -> int:
         raise TypeError(f"name must be a str, got {type(name).__name__}")
     h = hashlib.blake2b(digest_size=8, person=b"fastinit-strm-v1")
     h.update(parent_id.to_bytes(8, "little"))
-    h.update(name.encode("utf-8"))
+    # "surrogatepass": a name with a lone surrogate (from os.fsdecode, say)
+    # still has a stable id; every other str encodes exactly as plain UTF-8.
+    h.update(name.encode("utf-8", "surrogatepass"))
     return int.from_bytes(h.digest(), "little")
 
 

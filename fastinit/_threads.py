@@ -5,15 +5,23 @@
 from the end (``-1`` = all, ``-2`` = all but one); 0 is an error.  A
 ``threads(n)`` context manager overrides the default for the code inside it
 (per thread of Python code: it is a ContextVar).
+
+Counts above :data:`MAX_THREADS` are lowered to it: the bits never depend
+on the thread count (stream contract 2), and asking OpenMP for hundreds of
+thousands of threads would crash the process when thread creation fails.
 """
 from __future__ import annotations
 
 import contextlib
 import contextvars
 import operator
+import os
 from typing import Iterator, Optional
 
 from . import _core
+
+#: Most threads one fill starts (more only oversubscribe the CPUs).
+MAX_THREADS = max(256, 8 * (os.cpu_count() or 1))
 
 _override: contextvars.ContextVar[Optional[int]] = contextvars.ContextVar(
     "fastinit_n_threads", default=None
@@ -34,13 +42,13 @@ def resolve_threads(n_threads: Optional[int] = None) -> int:
     """The number of threads a fill uses."""
     if n_threads is None:
         n_threads = _override.get()
-    max_threads = _core.omp_max_threads()
+    max_threads = min(_core.omp_max_threads(), MAX_THREADS)
     if n_threads is None:
         return max_threads
     n = _check_count(n_threads, "n_threads")
     if n < 0:
         return max(1, max_threads + 1 + n)
-    return n
+    return min(n, MAX_THREADS)
 
 
 def get_num_threads() -> int:

@@ -5,6 +5,11 @@ loc + scale * Phi^-1(p), clamped to the bounds representable in the output
 dtype.  When the interval lies mostly above the mean it is mirrored (sampled
 on [-beta, -alpha] and negated) so that the lower tail, where doubles keep
 relative precision, is the one used.
+
+Samples are always finite: an infinite bound is clamped at the dtype's
+largest finite value, and float32-computed dtypes (float32, float16,
+bfloat16) refuse a ``loc`` or ``scale`` that float32 cannot hold (the kernel
+would produce inf or NaN).
 """
 from __future__ import annotations
 
@@ -41,7 +46,8 @@ def inward_bound(bound: float, dtype: np.dtype, up: bool) -> float:
     """
     if math.isinf(bound):
         return bound
-    value = np.array(bound).astype(dtype)
+    with np.errstate(over="ignore"):  # a bound beyond the dtype's range becomes inf
+        value = np.array(bound).astype(dtype)
     if up and float(value) < bound:
         value = _step(value, True)
     elif not up and float(value) > bound:
@@ -49,7 +55,22 @@ def inward_bound(bound: float, dtype: np.dtype, up: bool) -> float:
     return float(value)
 
 
+def max_finite(dtype: np.dtype) -> float:
+    """The largest finite value of ``dtype``."""
+    return float(_step(np.array(np.inf).astype(dtype), False))
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
 def truncnorm_params(loc: float, scale: float, a: float, b: float, dtype: np.dtype) -> dict:
+    if np.dtype(dtype) != np.float64:  # computed in float32 (fi_elem_truncnorm_f32)
+        for name, value in (("loc", loc), ("scale", scale)):
+            if abs(value) > _FLOAT32_MAX:
+                raise ValueError(
+                    f"{name}={value} is outside the float32 range in which {np.dtype(dtype)} "
+                    f"truncated-normal samples are computed"
+                )
     alpha = (a - loc) / scale
     beta = (b - loc) / scale
     flip = 1.0
@@ -62,10 +83,11 @@ def truncnorm_params(loc: float, scale: float, a: float, b: float, dtype: np.dty
             f"the interval [a, b] = [{a}, {b}] has no probability mass under "
             f"N(loc={loc}, scale={scale}) in double precision; move the bounds closer to loc"
         )
-    clamp_lo = inward_bound(a, dtype, up=True)
-    clamp_hi = inward_bound(b, dtype, up=False)
+    top = max_finite(dtype)
+    clamp_lo = max(inward_bound(a, dtype, up=True), -top)
+    clamp_hi = min(inward_bound(b, dtype, up=False), top)
     if clamp_lo > clamp_hi:
-        raise ValueError(f"no {dtype} value lies in [a, b] = [{a}, {b}]")
+        raise ValueError(f"no {dtype} value lies in [a, b] = [{a}, {b}] (finite values only)")
     return {
         "loc": loc, "scale": scale, "p_lo": p_lo, "pc_lo": ndtr(-alpha), "width": width,
         "flip": flip, "clamp_lo": clamp_lo, "clamp_hi": clamp_hi,

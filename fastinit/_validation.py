@@ -14,6 +14,11 @@ import numpy as np
 
 SizeLike = Union[None, int, Sequence[int]]
 
+_MAX_DIM = np.iinfo(np.intp).max
+# Below this many bytes ``allocate`` does not look at free memory (reading it
+# costs tens of microseconds; a small array cannot be what exhausts memory).
+_CHECK_MEMORY_ABOVE = 64 << 20
+
 
 def normalize_size(size: SizeLike, argname: str = "size") -> Optional[tuple[int, ...]]:
     """``size`` as a shape tuple (None stays None)."""
@@ -29,37 +34,146 @@ def normalize_size(size: SizeLike, argname: str = "size") -> Optional[tuple[int,
     for d in dims:
         if d < 0:
             raise ValueError(f"{argname} must not contain negative dimensions, got {dims}")
+        if d > _MAX_DIM:
+            raise ValueError(f"{argname} has a dimension larger than {_MAX_DIM} (the largest "
+                             f"array index), got {dims}")
     return dims
 
 
-def memory_limit_bytes() -> int:
-    """Physical memory, or the cgroup's limit when that is lower."""
-    limit = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            with open(path) as f:
-                text = f.read().strip()
-        except OSError:
+def _read_int(path: str) -> Optional[int]:
+    """An integer file (cgroup limits); None if missing or not a number ("max")."""
+    try:
+        with open(path) as f:
+            text = f.read().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _cgroup_memory_dirs() -> list[tuple[str, str]]:
+    """(directory, "v1"/"v2") of this process's memory cgroup and its ancestors.
+
+    Read from ``/proc/self/cgroup``, so a process inside a nested cgroup sees
+    its own limit (not only the root one); directories that are not visible
+    (another cgroup namespace) are skipped.  The mount root is always tried.
+    """
+    found: list[tuple[str, str]] = []
+    try:
+        with open("/proc/self/cgroup") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
             continue
-        if text.isdigit():
-            limit = min(limit, int(text))
+        hierarchy, controllers, path = parts
+        if hierarchy == "0" and controllers == "":
+            base, kind = "/sys/fs/cgroup", "v2"
+        elif "memory" in controllers.split(","):
+            base, kind = "/sys/fs/cgroup/memory", "v1"
+        else:
+            continue
+        rel = path.strip("/")
+        while True:
+            d = os.path.join(base, rel) if rel else base
+            if os.path.isdir(d) and (d, kind) not in found:
+                found.append((d, kind))
+            if not rel:
+                break
+            rel = os.path.dirname(rel)
+    for d, kind in (("/sys/fs/cgroup", "v2"), ("/sys/fs/cgroup/memory", "v1")):
+        if os.path.isdir(d) and (d, kind) not in found:
+            found.append((d, kind))
+    return found
+
+
+def _cgroup_limits() -> list[tuple[int, int]]:
+    """(limit, usage that could not be reclaimed) for each memory cgroup with a limit."""
+    result = []
+    for d, kind in _cgroup_memory_dirs():
+        if kind == "v2":
+            limit = _read_int(os.path.join(d, "memory.max"))
+            usage = _read_int(os.path.join(d, "memory.current"))
+            stat_key = "inactive_file"
+        else:
+            limit = _read_int(os.path.join(d, "memory.limit_in_bytes"))
+            usage = _read_int(os.path.join(d, "memory.usage_in_bytes"))
+            stat_key = "total_inactive_file"
+        if limit is None or limit >= 1 << 60:  # "max" / the v1 "unlimited" sentinel
+            continue
+        reclaimable = 0
+        try:
+            with open(os.path.join(d, "memory.stat")) as f:
+                for line in f:
+                    name, _, value = line.partition(" ")
+                    if name == stat_key:
+                        reclaimable = int(value)
+                        break
+        except (OSError, ValueError):
+            pass
+        result.append((limit, max(0, (usage or 0) - reclaimable)))
+    return result
+
+
+def memory_limit_bytes() -> int:
+    """Physical memory, or the lowest limit of this process's memory cgroups."""
+    limit = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for cg_limit, _ in _cgroup_limits():
+        limit = min(limit, cg_limit)
     return limit
 
 
-def allocate(shape: tuple[int, ...], dtype: np.dtype, argname: str = "size") -> np.ndarray:
-    """``np.empty(shape, dtype)``, refusing sizes beyond memory up front.
+def memory_available_bytes() -> int:
+    """Memory a new allocation can take now without the OOM killer stepping in.
 
-    The array is not touched: the parallel fill that follows is its first
-    touch (NumPy already advises huge pages for large allocations).
+    ``MemAvailable + SwapFree`` from ``/proc/meminfo`` (the kernel's estimate,
+    page cache it can drop included), bounded by every memory cgroup's
+    ``limit - usage`` (less reclaimable page cache).  Falls back to
+    :func:`memory_limit_bytes` where ``/proc/meminfo`` is not readable.
+    """
+    available = None
+    try:
+        with open("/proc/meminfo") as f:
+            fields = {}
+            for line in f:
+                name, _, rest = line.partition(":")
+                parts = rest.split()
+                if parts and parts[0].isdigit():
+                    fields[name] = int(parts[0]) * 1024
+        if "MemAvailable" in fields:
+            available = fields["MemAvailable"] + fields.get("SwapFree", 0)
+    except OSError:
+        pass
+    if available is None:
+        available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for cg_limit, cg_used in _cgroup_limits():
+        available = min(available, max(0, cg_limit - cg_used))
+    return available
+
+
+def allocate(shape: tuple[int, ...], dtype: np.dtype, argname: str = "size") -> np.ndarray:
+    """``np.empty(shape, dtype)``, refusing sizes beyond available memory up front.
+
+    An allocation larger than the memory available now (see
+    :func:`memory_available_bytes`) would succeed in virtual memory and get
+    the process killed during the fill's first touch; it raises MemoryError
+    naming the size instead, before anything is allocated.  The array is not
+    touched: the parallel fill that follows is its first touch (NumPy already
+    advises huge pages for large allocations).
     """
     count = math.prod(shape)
     nbytes = count * dtype.itemsize
-    limit = memory_limit_bytes()
-    if nbytes > limit:
-        raise MemoryError(
-            f"{argname}={shape} of {dtype} needs {nbytes / 2**30:.3g} GiB, more than the "
-            f"{limit / 2**30:.3g} GiB of memory available to this process"
-        )
+    if count == 0 and math.prod(d for d in shape if d) * dtype.itemsize > _MAX_DIM:
+        # NumPy refuses such empty shapes too, without naming the argument
+        raise ValueError(f"{argname}={shape} is too large for an array of {dtype}, even empty")
+    if nbytes > _CHECK_MEMORY_ABOVE:
+        limit = memory_available_bytes()
+        if nbytes > limit:
+            raise MemoryError(
+                f"{argname}={shape} of {dtype} needs {nbytes / 2**30:.3g} GiB, more than the "
+                f"{limit / 2**30:.3g} GiB of memory available to this process"
+            )
     return np.empty(shape, dtype)
 
 
@@ -91,7 +205,10 @@ def real(value: object, argname: str) -> float:
         if value.ndim != 0 or value.dtype.kind not in "iuf":
             raise TypeError(f"{argname} must be a scalar real number (array-valued parameters are not supported)")
         value = value[()]
-    result = float(value)  # type: ignore[arg-type]
+    try:
+        result = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        raise OverflowError(f"{argname} is too large to be represented as a float64") from None
     if math.isnan(result):
         raise ValueError(f"{argname} must not be NaN")
     return result
