@@ -9,6 +9,7 @@
 
 #define FI_TILE 2048 /* words per tile: 8 KiB, stays in L1 with its output */
 #define FI_ALIGN __attribute__((aligned(64)))
+#define FI_STREAM_MIN_BYTES (1u << 20) /* below this, outputs stay in cache */
 
 typedef void (*fi_fill_fn)(const fi_stream *, uint64_t, int64_t, void *, const fi_params *);
 

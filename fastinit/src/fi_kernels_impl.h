@@ -29,16 +29,19 @@ typedef uint64_t VU64 __attribute__((vector_size(8 * FI_W)));
 
 #if FI_W == 8
 #define FI_MUL_LOW32(a, b) ((VU64)_mm512_mul_epu32((__m512i)(a), (__m512i)(b)))
+#define FI_STREAM_STORE(p, v) _mm512_stream_si512((void *)(p), (__m512i)(v))
 #define FI_LANES {0, 1, 2, 3, 4, 5, 6, 7}
 #define FI_ZIP_LO {0, 8, 1, 9, 2, 10, 3, 11}
 #define FI_ZIP_HI {4, 12, 5, 13, 6, 14, 7, 15}
 #elif FI_W == 4
 #define FI_MUL_LOW32(a, b) ((VU64)_mm256_mul_epu32((__m256i)(a), (__m256i)(b)))
+#define FI_STREAM_STORE(p, v) _mm256_stream_si256((__m256i *)(p), (__m256i)(v))
 #define FI_LANES {0, 1, 2, 3}
 #define FI_ZIP_LO {0, 4, 1, 5}
 #define FI_ZIP_HI {2, 6, 3, 7}
 #elif FI_W == 2
 #define FI_MUL_LOW32(a, b) ((VU64)_mm_mul_epu32((__m128i)(a), (__m128i)(b)))
+#define FI_STREAM_STORE(p, v) _mm_stream_si128((__m128i *)(p), (__m128i)(v))
 #define FI_LANES {0, 1}
 #define FI_ZIP_LO {0, 2}
 #define FI_ZIP_HI {1, 3}
@@ -92,8 +95,32 @@ static inline void FI_FN(fi_philox_group)(const fi_stream *s, uint64_t block, ui
 #undef FI_LANES
 #undef FI_ZIP_LO
 #undef FI_ZIP_HI
+
+/* Copy a finished tile to the output with non-temporal stores: large fills
+ * are write-only streams, and skipping the read-for-ownership of each cache
+ * line roughly doubles the store bandwidth two cores get. */
+static inline void FI_FN(fi_copy_out)(void *dst, const void *src, size_t bytes) {
+    char *d = (char *)dst;
+    const char *from = (const char *)src;
+    size_t head = (size_t)(-(uintptr_t)d) & (sizeof(VU64) - 1);
+    if (head > bytes) head = bytes;
+    memcpy(d, from, head);
+    d += head, from += head, bytes -= head;
+    for (; bytes >= sizeof(VU64); bytes -= sizeof(VU64), d += sizeof(VU64), from += sizeof(VU64)) {
+        VU64 v;
+        memcpy(&v, from, sizeof v);
+        FI_STREAM_STORE(d, v);
+    }
+    memcpy(d, from, bytes);
+}
+#define FI_FENCE() _mm_sfence()
+#undef FI_STREAM_STORE
 #undef VU64
 #else
+static inline void FI_FN(fi_copy_out)(void *dst, const void *src, size_t bytes) {
+    memcpy(dst, src, bytes);
+}
+#define FI_FENCE() ((void)0)
 #define FI_GROUP_BLOCKS 1
 static inline void FI_FN(fi_philox_group)(const fi_stream *s, uint64_t block, uint32_t *out) {
     fi_philox_block(s, block, out);
@@ -125,42 +152,65 @@ static void FI_FN(fi_philox_words)(const fi_stream *s, uint64_t word0, int64_t n
     }
 }
 
-/* One tile loop per (kind, dtype): words for a tile, then the transform. */
-#define FI_DEFINE_FILL(NAME, WORDS_PER_ELEM, OUT_T, PREP_T, PREP_FN, ELEM_FN)               \
+/* One tile loop per (kind, dtype): words for a tile, then the transform.
+ * STREAMED kernels (the fast ones, whose store bandwidth is the limit) write
+ * calls of at least FI_STREAM_MIN_BYTES through an L1 buffer with
+ * non-temporal stores; smaller calls, and the compute-bound kernels, store
+ * in place so the values stay in cache. */
+#define FI_DEFINE_FILL(NAME, WORDS_PER_ELEM, OUT_T, PREP_T, PREP_FN, ELEM_FN, STREAMED)     \
     static void FI_FN(NAME)(const fi_stream *s, uint64_t word0, int64_t n, void *out_,     \
                             const fi_params *p) {                                          \
         OUT_T *restrict out = (OUT_T *)out_;                                               \
         const PREP_T prm = PREP_FN(p);                                                     \
+        const int streaming = (STREAMED) && (uint64_t)n * sizeof(OUT_T) >= FI_STREAM_MIN_BYTES; \
         FI_ALIGN uint32_t buf[FI_TILE];                                                    \
+        FI_ALIGN OUT_T vals[(STREAMED) ? FI_TILE / (WORDS_PER_ELEM) : 1];                  \
         const int64_t tile = FI_TILE / (WORDS_PER_ELEM);                                   \
         while (n > 0) {                                                                    \
             const int64_t m = n < tile ? n : tile;                                         \
             FI_FN(fi_philox_words)(s, word0, m * (WORDS_PER_ELEM), buf);                   \
-            for (int64_t i = 0; i < m; i++) out[i] = ELEM_FN(buf, i, &prm);                \
+            if (streaming) {                                                               \
+                for (int64_t i = 0; i < m; i++) vals[i] = ELEM_FN(buf, i, &prm);           \
+                FI_FN(fi_copy_out)(out, vals, (size_t)m * sizeof(OUT_T));                  \
+            } else {                                                                       \
+                for (int64_t i = 0; i < m; i++) out[i] = ELEM_FN(buf, i, &prm);            \
+            }                                                                              \
             out += m;                                                                      \
             n -= m;                                                                        \
             word0 += (uint64_t)m * (WORDS_PER_ELEM);                                       \
         }                                                                                  \
+        if (streaming) FI_FENCE();                                                         \
     }
 
 static void FI_FN(fill_raw_u32)(const fi_stream *s, uint64_t word0, int64_t n, void *out,
                                 const fi_params *p) {
     (void)p;
-    FI_FN(fi_philox_words)(s, word0, n, (uint32_t *)out);
+    if ((uint64_t)n * 4 < FI_STREAM_MIN_BYTES) {
+        FI_FN(fi_philox_words)(s, word0, n, (uint32_t *)out);
+        return;
+    }
+    FI_ALIGN uint32_t buf[FI_TILE];
+    uint32_t *o = (uint32_t *)out;
+    for (int64_t m; n > 0; n -= m, o += m, word0 += (uint64_t)m) {
+        m = n < FI_TILE ? n : FI_TILE;
+        FI_FN(fi_philox_words)(s, word0, m, buf);
+        FI_FN(fi_copy_out)(o, buf, (size_t)m * 4);
+    }
+    FI_FENCE();
 }
 
-FI_DEFINE_FILL(fill_uniform_f32, 1, float, fi_affine32, fi_prep_affine32, fi_elem_uniform_f32)
-FI_DEFINE_FILL(fill_uniform_f64, 2, double, fi_affine64, fi_prep_affine64, fi_elem_uniform_f64)
-FI_DEFINE_FILL(fill_uniform_f16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_uniform_f16)
-FI_DEFINE_FILL(fill_uniform_bf16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_uniform_bf16)
-FI_DEFINE_FILL(fill_normal_f32, 1, float, fi_affine32, fi_prep_affine32, fi_elem_normal_f32)
-FI_DEFINE_FILL(fill_normal_f64, 2, double, fi_affine64, fi_prep_affine64, fi_elem_normal_f64)
-FI_DEFINE_FILL(fill_normal_f16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_normal_f16)
-FI_DEFINE_FILL(fill_normal_bf16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_normal_bf16)
-FI_DEFINE_FILL(fill_truncnorm_f32, 1, float, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_f32)
-FI_DEFINE_FILL(fill_truncnorm_f64, 2, double, fi_trunc64, fi_prep_trunc64, fi_elem_truncnorm_f64)
-FI_DEFINE_FILL(fill_truncnorm_f16, 1, uint16_t, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_f16)
-FI_DEFINE_FILL(fill_truncnorm_bf16, 1, uint16_t, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_bf16)
+FI_DEFINE_FILL(fill_uniform_f32, 1, float, fi_affine32, fi_prep_affine32, fi_elem_uniform_f32, 1)
+FI_DEFINE_FILL(fill_uniform_f64, 2, double, fi_affine64, fi_prep_affine64, fi_elem_uniform_f64, 1)
+FI_DEFINE_FILL(fill_uniform_f16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_uniform_f16, 1)
+FI_DEFINE_FILL(fill_uniform_bf16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_uniform_bf16, 1)
+FI_DEFINE_FILL(fill_normal_f32, 1, float, fi_affine32, fi_prep_affine32, fi_elem_normal_f32, 0)
+FI_DEFINE_FILL(fill_normal_f64, 2, double, fi_affine64, fi_prep_affine64, fi_elem_normal_f64, 0)
+FI_DEFINE_FILL(fill_normal_f16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_normal_f16, 0)
+FI_DEFINE_FILL(fill_normal_bf16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_normal_bf16, 0)
+FI_DEFINE_FILL(fill_truncnorm_f32, 1, float, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_f32, 0)
+FI_DEFINE_FILL(fill_truncnorm_f64, 2, double, fi_trunc64, fi_prep_trunc64, fi_elem_truncnorm_f64, 0)
+FI_DEFINE_FILL(fill_truncnorm_f16, 1, uint16_t, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_f16, 0)
+FI_DEFINE_FILL(fill_truncnorm_bf16, 1, uint16_t, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_bf16, 0)
 
 static const fi_fill_fn FI_FN(fi_table)[FI_NKINDS][FI_NDTYPES] = {
     /* columns: U32, F32, F64, F16, BF16 */
@@ -171,6 +221,7 @@ static const fi_fill_fn FI_FN(fi_table)[FI_NKINDS][FI_NDTYPES] = {
 };
 
 #undef FI_DEFINE_FILL
+#undef FI_FENCE
 #undef FI_GROUP_BLOCKS
 #undef FI_FN
 #undef FI_CAT
