@@ -8,6 +8,7 @@ from ._dtypes import bfloat16
 from ._generator import Generator, default_rng
 from ._threads import get_num_threads, threads
 from ._simd import simd_info
+from .numba import Distribution, distribution, sample  # Numba itself loads on first use
 
 __version__ = "0.1.0"
 
@@ -16,13 +17,16 @@ __version__ = "0.1.0"
 STREAM_VERSION = 1
 
 __all__ = [
+    "Distribution",
     "Generator",
     "STREAM_VERSION",
     "bfloat16",
     "default_rng",
+    "distribution",
     "get_num_threads",
     "openmp_enabled",
     "philox4x32",
+    "sample",
     "simd_info",
     "threads",
 ]

@@ -1,0 +1,678 @@
+"""``@fastinit.distribution``: user-written distributions on fastinit's stream.
+
+This module does not import Numba: a distribution is compiled on first use,
+so ``import fastinit`` stays fast.
+"""
+from __future__ import annotations
+
+import inspect
+import math
+import sys
+import threading
+import time
+from typing import Any, Callable, Mapping, Optional, Union, overload
+
+import numpy as np
+
+from .. import _dtypes, _threads
+from .._validation import (
+    SizeLike,
+    allocate,
+    check_out,
+    finite as _finite,
+    non_negative as _non_negative,
+    normalize_size,
+    positive as _positive,
+    real as _real,
+)
+
+__all__ = ["CompileError", "NonFiniteError", "Distribution", "distribution", "sample", "fill_at"]
+
+_BLOCK_LIMIT = 1 << 64
+#: The Numba path indexes stream words with int64.
+_WORD_LIMIT = 1 << 63
+#: Below this many elements a fill runs on one thread (as the C core does).
+_SERIAL_BELOW = 1 << 15
+#: Tiles per thread per call into the kernel: ~4M elements, then Python gets
+#: control back (Ctrl-C is seen between rounds).
+_ROUND_TILES_PER_THREAD = 4096
+
+_MODE_OF = {
+    np.dtype(np.float64): "f64",
+    np.dtype(np.float32): "f32",
+    np.dtype(np.float16): "f16",
+    _dtypes.bfloat16: "bf16",
+}
+
+
+def _probability(value: object, argname: str) -> float:
+    v = _finite(value, argname)
+    if not 0.0 <= v <= 1.0:
+        raise ValueError(f"{argname} must be in [0, 1], got {v}")
+    return v
+
+
+#: Parameter constraints, as for the built-in methods.
+CONSTRAINTS: dict[str, Callable[[object, str], float]] = {
+    "finite": _finite,
+    "positive": _positive,
+    "non_negative": _non_negative,
+    "real": _real,  # any non-NaN value, infinities allowed
+    "probability": _probability,
+}
+
+
+class CompileError(TypeError):
+    """Numba could not compile a distribution's function (the message names
+    the function and carries Numba's reason)."""
+
+
+class NonFiniteError(ValueError):
+    """A distribution's function returned NaN (or, with ``finite=True``, an
+    infinity or a value that overflows the output dtype) for valid input."""
+
+
+class Distribution:
+    """A distribution defined by a scalar transform of uniforms.
+
+    Made by :func:`distribution`; see there for the contract.  Calling the
+    object evaluates the transform once (``dist(0.25, scale=2.0)``), which is
+    handy to test it.
+
+    Attributes
+    ----------
+    name : str
+        The function's qualified name.
+    uniforms : int
+        Uniforms per element, ``k``; each element consumes ``2 * k`` stream
+        words (``words_per_element``).
+    params : tuple of str
+        Names of the parameters after the uniforms.
+    defaults : dict
+        Their default values (a parameter without one must be given).
+    interval : {"open", "half-open"}
+        Whether a uniform of exactly 0.0 is replaced by 2**-54.
+    finite : bool
+        Whether an infinite result is an error (NaN always is).
+    """
+
+    def __init__(self, func: Callable[..., float], *, uniforms: int = 1, interval: str = "open",
+                 finite: bool = True,
+                 constraints: Optional[Mapping[str, Union[str, Callable[[object, str], float]]]] = None,
+                 validate: Optional[Callable[[dict], None]] = None) -> None:
+        if not callable(func) or not hasattr(func, "__code__"):
+            raise TypeError(f"distribution needs a Python function, got {func!r}")
+        k = uniforms
+        if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise ValueError(f"uniforms must be an int >= 1, got {uniforms!r}")
+        if interval not in ("open", "half-open"):
+            raise ValueError(f"interval must be 'open' or 'half-open', got {interval!r}")
+        self._func = func
+        self.name = f"{func.__module__}.{func.__qualname__}"
+        self.uniforms = int(k)
+        self.interval = interval
+        self.finite = bool(finite)
+        self._validate = validate
+        sig = inspect.signature(func)
+        plist = list(sig.parameters.values())
+        for p in plist:
+            if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+                raise TypeError(
+                    f"distribution {self.name}: parameter {p.name!r} is {p.kind.description}; "
+                    f"use plain parameters: {self.uniforms} uniform(s) first, then the "
+                    "distribution's parameters (with defaults, or given at each call)")
+        if len(plist) < self.uniforms:
+            raise TypeError(f"distribution {self.name} must take {self.uniforms} uniform(s) as "
+                            f"its first parameters; its signature is {sig}")
+        for p in plist[:self.uniforms]:
+            if p.default is not p.empty:
+                raise TypeError(f"distribution {self.name}: uniform parameter {p.name!r} must "
+                                "not have a default")
+        self.params = tuple(p.name for p in plist[self.uniforms:])
+        self.defaults = {p.name: p.default for p in plist[self.uniforms:] if p.default is not p.empty}
+        self._checks: dict[str, Callable[[object, str], float]] = {}
+        for name in self.params:
+            rule = (constraints or {}).get(name, "finite")
+            if isinstance(rule, str):
+                if rule not in CONSTRAINTS:
+                    raise ValueError(f"constraints[{name!r}] must be one of {sorted(CONSTRAINTS)} "
+                                     f"or a callable, got {rule!r}")
+                rule = CONSTRAINTS[rule]
+            elif not callable(rule):
+                raise TypeError(f"constraints[{name!r}] must be a string or a callable")
+            self._checks[name] = rule
+        unknown = set(constraints or {}) - set(self.params)
+        if unknown:
+            raise ValueError(f"constraints name unknown parameters {sorted(unknown)}; "
+                             f"{self.name} has {list(self.params)}")
+        for name, value in self.defaults.items():  # defaults must pass their own checks
+            self._checks[name](value, f"default of {name}")
+        self._lock = threading.Lock()
+        self._jit: Any = None
+        self._kernels: Any = None
+        self.compile_seconds: dict[str, float] = {}
+        self.__doc__ = func.__doc__
+        self.__name__ = func.__name__
+        self.__qualname__ = func.__qualname__
+        self.__module__ = func.__module__
+        self.__wrapped__ = func
+
+    # ------------------------------------------------------------ basics --
+    @property
+    def words_per_element(self) -> int:
+        """32-bit stream words per element: two per uniform (float64 uniforms)."""
+        return 2 * self.uniforms
+
+    @property
+    def py_func(self) -> Callable[..., float]:
+        """The undecorated Python function."""
+        return self._func
+
+    def __repr__(self) -> str:
+        return (f"<fastinit.Distribution {self.name}: {self.uniforms} uniform(s), "
+                f"params {self.params}, interval={self.interval!r}>")
+
+    def __reduce__(self):
+        # Picklable (Dask ships distributions to workers): a module-level
+        # distribution by reference to its module attribute, anything else
+        # by its function (which must then be importable itself).
+        obj: Any = sys.modules.get(self.__module__)
+        for part in self.__qualname__.split("."):
+            obj = getattr(obj, part, None)
+        if obj is self:
+            return self.__qualname__
+        return (_rebuild, (self._func, self.uniforms, self.interval, self.finite,
+                           self._constraint_spec(), self._validate))
+
+    def _constraint_spec(self) -> dict:
+        names = {v: k for k, v in CONSTRAINTS.items()}
+        return {p: names.get(c, c) for p, c in self._checks.items()}
+
+    def bind(self, params: Mapping[str, Any]) -> tuple[float, ...]:
+        """Check keyword parameters; return their values in order.
+
+        Raises
+        ------
+        TypeError
+            For an unknown or a missing parameter, or a non-real value.
+        ValueError
+            For a value outside its constraint.
+        """
+        unknown = [p for p in params if p not in self.params]
+        if unknown:
+            accepted = ", ".join(self.params) or "none"
+            raise TypeError(f"{self.name}() got an unexpected keyword argument {unknown[0]!r} "
+                            f"(its parameters: {accepted})")
+        values = []
+        for name in self.params:
+            if name in params:
+                value = params[name]
+            elif name in self.defaults:
+                value = self.defaults[name]
+            else:
+                raise TypeError(f"{self.name}() missing required parameter {name!r}")
+            values.append(float(self._checks[name](value, name)))
+        if self._validate is not None:
+            self._validate(dict(zip(self.params, values)))
+        return tuple(values)
+
+    # ---------------------------------------------------------- compiling --
+    def _jitted(self) -> Any:
+        """The user's function compiled by Numba for float64 arguments."""
+        if self._jit is not None:
+            return self._jit
+        with self._lock:
+            if self._jit is not None:
+                return self._jit
+            import warnings
+
+            import numba
+            from numba.core import errors
+
+            jitted = numba.njit(cache=True, error_model="numpy", inline="always")(self._func)
+            argtypes = (numba.float64,) * (self.uniforms + len(self.params))
+            with warnings.catch_warnings():
+                # functions without a source file cannot be cached; that is fine
+                warnings.simplefilter("ignore", errors.NumbaWarning)
+                try:
+                    cres = jitted.compile(argtypes)
+                except errors.NumbaError as exc:
+                    raise CompileError(
+                        f"Numba cannot compile distribution {self.name} "
+                        f"({_where(self._func)}) for float64 arguments "
+                        f"{self._signature_text()}:\n{_short(str(exc))}") from exc
+            rtype = cres.signature.return_type if hasattr(cres, "signature") else \
+                jitted.nopython_signatures[-1].return_type
+            if not isinstance(rtype, (numba.types.Float, numba.types.Integer, numba.types.Boolean)):
+                raise CompileError(f"distribution {self.name} ({_where(self._func)}) must return "
+                                   f"a real number; Numba infers {rtype}")
+            self._jit = jitted
+            return jitted
+
+    def _signature_text(self) -> str:
+        names = list(inspect.signature(self._func).parameters)
+        return "(" + ", ".join(names) + ")"
+
+    def _kernel(self, mode: str) -> Any:
+        jitted = self._jitted()
+        if self._kernels is None:
+            with self._lock:
+                if self._kernels is None:
+                    from . import _codegen
+
+                    key = _codegen.kernel_key(self._func, self.uniforms, self.params,
+                                              self.interval, self.finite)
+                    self._kernels = _codegen.load_kernels(key, self._func, jitted, self.uniforms,
+                                                          self.params, self.interval, self.finite)
+        return getattr(self._kernels, f"fill_{mode}")
+
+    def compile(self, dtype: Any = np.float64) -> float:
+        """Compile (or load from the disk cache) the fill for ``dtype`` now.
+
+        Returns the seconds it took.  Fills compile on first use anyway;
+        this moves the cost, and surfaces :class:`CompileError` early.
+        """
+        dt = _dtypes.resolve_float_dtype(dtype)
+        t0 = time.perf_counter()
+        out = np.empty(1, dt)
+        _fill(self, _ProbeRNG(), out, 0, 0, None, 1, self.bind({}) if not self._required() else
+              tuple(0.0 for _ in self.params), check=False)
+        seconds = time.perf_counter() - t0
+        self.compile_seconds.setdefault(str(dt), seconds)
+        return seconds
+
+    def _required(self) -> bool:
+        return any(p not in self.defaults for p in self.params)
+
+    # -------------------------------------------------------------- use --
+    def __call__(self, *uniforms: float, **params: Any) -> float:
+        """Evaluate the compiled transform once (no stream involved)."""
+        if len(uniforms) != self.uniforms:
+            raise TypeError(f"{self.name} takes {self.uniforms} uniform(s), got {len(uniforms)}")
+        values = self.bind(params)
+        us = [float(u) for u in uniforms]
+        if self.interval == "open":
+            us = [u if u > 0.0 else 2.0**-54 for u in us]
+        return float(self._jitted()(*us, *values))
+
+    def sample(self, rng: Any, size: SizeLike = None, dtype: Any = None,
+               out: Optional[np.ndarray] = None, *, n_threads: Optional[int] = None,
+               **params: Any) -> Union[np.ndarray, float, np.generic]:
+        """``fastinit.numba.sample(rng, self, ...)``: a new draw from ``rng``."""
+        return sample(rng, self, size, dtype, out, n_threads=n_threads, **params)
+
+    def fill(self, rng: Any, out: np.ndarray, *, n_threads: Optional[int] = None,
+             **params: Any) -> np.ndarray:
+        """Fill ``out`` in place with a new draw from ``rng``; returns ``out``.
+
+        Parameters
+        ----------
+        rng : fastinit.Generator
+            Its next ``out.size * words_per_element`` stream words are taken.
+        out : ndarray
+            C-contiguous, writeable float64/float32/float16/bfloat16 array.
+        n_threads : int, optional
+            Threads for this call (default: ``fastinit.get_num_threads()``).
+        **params
+            The distribution's parameters.
+        """
+        if not isinstance(out, np.ndarray):
+            raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
+        return sample(rng, self, None, None, out, n_threads=n_threads, **params)
+
+    def fill_at(self, rng: Any, out: np.ndarray, offset: int = 0, *,
+                position: Optional[int] = None, row_offsets: Optional[np.ndarray] = None,
+                n_threads: Optional[int] = None, **params: Any) -> np.ndarray:
+        """``fastinit.numba.fill_at(rng, self, out, ...)``."""
+        return fill_at(rng, self, out, offset, position=position, row_offsets=row_offsets,
+                       n_threads=n_threads, **params)
+
+
+def _rebuild(func, uniforms, interval, finite, constraints, validate):
+    return Distribution(func, uniforms=uniforms, interval=interval, finite=finite,
+                        constraints=constraints, validate=validate)
+
+
+def _where(func: Callable) -> str:
+    try:
+        return f"{inspect.getsourcefile(func)}:{func.__code__.co_firstlineno}"
+    except TypeError:
+        return "defined without a source file"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) > limit:
+        lines = lines[:limit] + ["..."]
+    return "\n".join(lines)
+
+
+@overload
+def distribution(func: Callable[..., float], *, uniforms: int = ..., interval: str = ...,
+                 finite: bool = ..., constraints: Optional[Mapping[str, Any]] = ...,
+                 validate: Optional[Callable[[dict], None]] = ...) -> Distribution: ...
+@overload
+def distribution(func: None = ..., *, uniforms: int = ..., interval: str = ...,
+                 finite: bool = ..., constraints: Optional[Mapping[str, Any]] = ...,
+                 validate: Optional[Callable[[dict], None]] = ...) -> Callable[[Callable[..., float]], Distribution]: ...
+
+
+def distribution(func: Optional[Callable[..., float]] = None, *, uniforms: int = 1,
+                 interval: str = "open", finite: bool = True,
+                 constraints: Optional[Mapping[str, Any]] = None,
+                 validate: Optional[Callable[[dict], None]] = None
+                 ) -> Union[Distribution, Callable[[Callable[..., float]], Distribution]]:
+    """Turn a scalar transform of uniforms into a parallel, reproducible sampler.
+
+    Use as ``@fastinit.distribution`` or ``@fastinit.distribution(uniforms=2,
+    ...)``.  The function takes ``uniforms`` float64 uniforms, then the
+    distribution's parameters (plain parameters; defaults optional), and
+    returns one real number.  It is compiled with ``numba.njit(cache=True)``
+    on first use; the parallel fill around it (``prange`` over per-thread
+    runs of tiles) is generated once per function and cached on disk, so a
+    second process loads machine code instead of compiling.
+
+    Stream contract
+    ---------------
+    Element ``i`` of a draw that starts at stream block ``B`` uses the
+    uniforms ``k*i .. k*i + k - 1`` of ``rng.random(dtype=float64)`` drawn at
+    ``B``, i.e. stream words ``4B + 2k*i .. 4B + 2k*i + 2k - 1`` (two words per
+    uniform, first word low, ``(x >> 11) * 2**-53``).  These are bit for bit
+    the uniforms of the C core, computed by it.  A draw of ``n`` elements
+    consumes ``2*k*n`` words (rounded up to whole 4-word blocks), whatever the
+    dtype.  The transform always runs in float64; a float32, float16 or
+    bfloat16 output is that float64 value rounded to nearest even, exactly
+    (one rounding; so ``float16`` equals the ``float64`` draw
+    ``.astype(float16)``).  Values do not depend on the thread count,
+    chunking, offsets or rows (``fill_at``).
+
+    Parameters
+    ----------
+    func : callable
+        ``func(u0, ..., u_{k-1}, p0=..., p1=...) -> float``, in the subset of
+        Python that Numba compiles in nopython mode.
+    uniforms : int
+        ``k``, the uniforms per element (e.g. 2 for Box-Muller).
+    interval : {"open", "half-open"}
+        ``"open"`` (default): each uniform is in the open interval (0, 1): a
+        uniform of exactly 0.0 (probability 2**-53) is replaced by 2**-54, all
+        others are passed as drawn (their largest value is 1 - 2**-53), so
+        ``log(u)`` and ``log(1 - u)`` are always finite.  ``"half-open"``:
+        uniforms in [0, 1) exactly as ``rng.random`` gives them (as in NumPy;
+        the function must then cope with 0).
+    finite : bool
+        True (default): a result that is NaN or infinite, or that overflows
+        the output dtype, raises :class:`NonFiniteError`.  False: only NaN
+        does (infinities are written).
+    constraints : mapping, optional
+        Per parameter: "finite" (the default for every parameter),
+        "positive", "non_negative", "real" (infinities allowed) or
+        "probability" ([0, 1]), or a callable ``(value, name) -> float``
+        that raises for a bad value.
+    validate : callable, optional
+        ``validate(params_dict)``, called after the per-parameter checks,
+        to check relations between parameters (raise ``ValueError``).
+
+    Returns
+    -------
+    Distribution
+
+    Raises
+    ------
+    CompileError
+        (a ``TypeError``) on first use, when Numba cannot compile ``func``;
+        the message names the function and gives Numba's reason.
+
+    Notes
+    -----
+    Math functions: ``math.log`` etc. compile to C-library calls, which can
+    differ in the last bit between machines (and ``np.log`` differs from
+    ``math.log``).  For values that are the same on every machine use the
+    libm-free functions of :mod:`fastinit.numba.fimath`, as the gallery does.
+
+    Examples
+    --------
+    >>> import math, fastinit
+    >>> @fastinit.distribution
+    ... def laplace(u, loc=0.0, scale=1.0):
+    ...     return loc - scale * math.copysign(math.log(1 - 2 * abs(u - 0.5)), u - 0.5)
+    >>> rng = fastinit.default_rng(0)
+    >>> w = fastinit.sample(rng, laplace, size=(256, 256), dtype="float32", scale=0.05)
+    >>> laplace.fill(rng, out=w, scale=0.05)  # doctest: +SKIP
+    """
+    options = dict(uniforms=uniforms, interval=interval, finite=finite, constraints=constraints,
+                   validate=validate)
+    if func is None:
+        return lambda f: Distribution(f, **options)
+    if isinstance(func, (int, np.integer)) and not isinstance(func, bool):
+        raise TypeError("use @fastinit.distribution(uniforms=N), with the keyword")
+    return Distribution(func, **options)
+
+
+# ------------------------------------------------------------------ fills --
+class _ProbeRNG:
+    """Stand-in generator for compile(): a fixed stream, reserves nothing."""
+    key = (0, 0)
+    stream_id = 0
+    position = 0
+
+
+def _check_dist(dist: object) -> Distribution:
+    if not isinstance(dist, Distribution):
+        raise TypeError("dist must be a fastinit.Distribution (decorate the function with "
+                        f"@fastinit.distribution), got {type(dist).__name__}")
+    return dist
+
+
+def _check_rng(rng: object) -> Any:
+    from .._generator import Generator
+
+    if not isinstance(rng, Generator):
+        raise TypeError(f"rng must be a fastinit.Generator, got {type(rng).__name__}")
+    return rng
+
+
+def sample(rng: Any, dist: Distribution, size: SizeLike = None, dtype: Any = None,
+           out: Optional[np.ndarray] = None, *, n_threads: Optional[int] = None,
+           **params: Any) -> Union[np.ndarray, float, np.generic]:
+    """Draw from a custom distribution: ``rng.sample(dist, ...)``.
+
+    Takes the next ``n * dist.words_per_element`` words of ``rng``'s stream
+    (whole blocks), so later draws never overlap this one.
+
+    Parameters
+    ----------
+    rng : fastinit.Generator
+    dist : Distribution
+        Made with :func:`distribution`.
+    size : int or tuple of ints, optional
+        Output shape; ``None`` returns one value (unless ``out`` is given).
+    dtype : dtype, optional
+        float64 (default), float32, float16 or bfloat16; defaults to
+        ``out.dtype`` when ``out`` is given.
+    out : ndarray, optional
+        C-contiguous, writeable array filled in place.
+    n_threads : int, optional
+        Threads for this call (default ``fastinit.get_num_threads()``).
+    **params
+        The distribution's parameters, checked before anything is drawn.
+
+    Returns
+    -------
+    float or ndarray
+
+    Raises
+    ------
+    TypeError, ValueError
+        For bad arguments, before anything is written or drawn.
+    CompileError
+        When Numba cannot compile the distribution's function.
+    NonFiniteError
+        When the function returns NaN (or with ``finite=True`` a non-finite
+        value) for some element; the stream still advances and ``out`` may
+        be partly written.
+    """
+    rng = _check_rng(rng)
+    dist = _check_dist(dist)
+    nt = _threads.resolve_threads(n_threads)
+    shape = normalize_size(size)
+    if dtype is not None:
+        dt = _dtypes.resolve_float_dtype(dtype)
+    elif isinstance(out, np.ndarray):
+        dt = _dtypes.resolve_float_dtype(out.dtype, "out.dtype")
+    else:
+        dt = np.dtype(np.float64)
+    if out is not None:
+        check_out(out, dt, shape)
+    values = dist.bind(params)
+    dist._kernel(_MODE_OF[dt])  # compile errors surface before the stream moves
+    scalar = out is None and shape is None
+    target = out if out is not None else allocate(shape if shape is not None else (), dt)
+    n = target.size
+    if n * dist.words_per_element >= _WORD_LIMIT:
+        raise OverflowError(f"a draw of {n} elements is too large")
+    base = rng._reserve(n * dist.words_per_element)
+    _fill(dist, rng, target, base, 0, None, nt, values)
+    if scalar:
+        value = target[()]
+        return value.item() if target.dtype == np.float64 else value
+    return target
+
+
+def fill_at(rng: Any, dist: Distribution, out: np.ndarray, offset: int = 0, *,
+            position: Optional[int] = None, row_offsets: Optional[np.ndarray] = None,
+            n_threads: Optional[int] = None, **params: Any) -> np.ndarray:
+    """Fill ``out`` with part of a draw of ``dist``, at an explicit stream position.
+
+    Like ``Generator.fill_at``: writes the elements ``offset .. offset +
+    out.size`` of what ``sample(rng, dist, size=N, **params)`` returns when
+    called at stream position ``position`` (default: ``rng.position``).  It
+    does not advance ``rng``.  This is how pieces of one array are filled
+    separately (threads, processes, Dask) with the bits of one call.
+
+    Parameters
+    ----------
+    rng : fastinit.Generator
+    dist : Distribution
+    out : ndarray
+        C-contiguous, writeable float64/float32/float16/bfloat16 array.
+    offset : int
+        Index, in the whole draw, of ``out``'s first element.
+    position : int, optional
+        Stream block at which the whole draw starts.
+    row_offsets : ndarray of int64, optional
+        ``out`` seen as ``(len(row_offsets), -1)``; row ``r`` holds the
+        elements starting at ``row_offsets[r]`` (``offset`` is then ignored).
+    n_threads : int, optional
+    **params
+        The distribution's parameters.
+
+    Returns
+    -------
+    out : ndarray
+    """
+    rng = _check_rng(rng)
+    dist = _check_dist(dist)
+    nt = _threads.resolve_threads(n_threads)
+    check_out(out, None, None)
+    dt = _dtypes.resolve_float_dtype(out.dtype, "out.dtype")
+    values = dist.bind(params)
+    start = rng.position if position is None else _as_int(position, "position")
+    if not 0 <= start < _BLOCK_LIMIT:
+        raise ValueError(f"position must be in [0, 2**64), got {start}")
+    if row_offsets is None:
+        off = _as_int(offset, "offset")
+        if off < 0:
+            raise ValueError(f"offset must be non-negative, got {off}")
+        rows = None
+        first = off
+    else:
+        rows = np.ascontiguousarray(row_offsets)
+        if rows.dtype.kind not in "iu":
+            raise TypeError(f"row_offsets must be integers, got dtype {rows.dtype}")
+        rows = rows.astype(np.int64)
+        if rows.ndim != 1 or (rows.size and out.size % rows.size):
+            raise ValueError("row_offsets must be 1-D and divide out.size into equal rows")
+        if rows.size and rows.min() < 0:
+            raise ValueError("row_offsets must be non-negative")
+        if rows.size == 0:
+            return out
+        first = 0
+    dist._kernel(_MODE_OF[dt])
+    _fill(dist, rng, out, start, first, rows, nt, values)
+    return out
+
+
+def _as_int(value: object, argname: str) -> int:
+    import operator
+
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(f"{argname} must be an int, got {type(value).__name__}") from None
+
+
+def _fill(dist: Distribution, rng: Any, out: np.ndarray, position: int, offset: int,
+          rows: Optional[np.ndarray], n_threads: int, values: tuple[float, ...],
+          check: bool = True) -> None:
+    """Run the kernel over ``out`` (validated) in rounds."""
+    total = out.size
+    if total == 0:
+        return
+    if rows is None:
+        rows = np.array([offset], dtype=np.int64)
+    cols = total // rows.size
+    from ._codegen import TILE
+
+    max_elem = int(rows.max()) + cols
+    wpe = dist.words_per_element
+    last_word = 4 * position + wpe * (-(-max_elem // TILE) * TILE)
+    if last_word >= _WORD_LIMIT:
+        raise OverflowError("the Numba path addresses stream words below 2**63 only; "
+                            f"position={position} with these offsets goes past that")
+    first_tile = rows // TILE
+    last_tile = (rows + cols - 1) // TILE
+    cum = np.zeros(rows.size + 1, np.int64)
+    np.cumsum(last_tile - first_tile + 1, out=cum[1:])
+    n_items = int(cum[-1])
+    nt = max(1, n_threads) if total >= _SERIAL_BELOW else 1
+    kernel = dist._kernel(_MODE_OF[out.dtype])
+    flat = out.reshape(-1)
+    if flat.dtype in (np.dtype(np.float16), _dtypes.bfloat16):
+        flat = flat.view(np.uint16)
+    key0, key1 = (np.uint32(k) for k in rng.key)
+    sid = int(rng.stream_id)
+    s0, s1 = np.uint32(sid & 0xFFFFFFFF), np.uint32(sid >> 32)
+    bad = np.full(nt, -1, np.int64)
+    import numba
+
+    previous = numba.get_num_threads()
+    numba.set_num_threads(min(nt, numba.config.NUMBA_NUM_THREADS))
+    try:
+        step = nt * _ROUND_TILES_PER_THREAD
+        for lo in range(0, n_items, step):
+            hi = min(n_items, lo + step)
+            kernel(flat, rows, cum, np.int64(cols), np.int64(lo), np.int64(hi), np.int64(nt),
+                   bad, key0, key1, s0, s1, np.int64(4 * position), *values)
+            if check and (bad >= 0).any():
+                break
+    finally:
+        numba.set_num_threads(previous)
+    if check and (bad >= 0).any():
+        _report_bad(dist, rng, out, position, rows, cols, int(bad[bad >= 0].min()), values)
+
+
+def _report_bad(dist: Distribution, rng: Any, out: np.ndarray, position: int, rows: np.ndarray,
+                cols: int, flat_index: int, values: tuple[float, ...]) -> None:
+    element = int(rows[flat_index // cols]) + flat_index % cols
+    us = np.empty(dist.uniforms, np.float64)
+    rng.fill_at("random", us, element * dist.uniforms, position=position, n_threads=1)
+    shown = [u if (u > 0.0 or dist.interval == "half-open") else 2.0**-54 for u in us.tolist()]
+    value = dist._jitted()(*shown, *values)
+    params = dict(zip(dist.params, values))
+    what = "nan" if math.isnan(value) else (
+        f"{value!r}" if math.isinf(value) else f"{value!r}, which overflows {out.dtype}")
+    raise NonFiniteError(
+        f"distribution {dist.name} returned {what} for element {element} of the draw "
+        f"(out.flat[{flat_index}]) with uniforms {tuple(shown)} and parameters {params}; "
+        f"the stream has advanced past this draw and out may be partly written")
