@@ -365,6 +365,27 @@ class Generator:
         """
         return self._draw("random_raw", size, None, out, n_threads)
 
+    def sample(self, dist: Any, size: SizeLike = None, dtype: Any = None,
+               out: Optional[np.ndarray] = None, *, n_threads: Optional[int] = None,
+               **params: Any) -> Union[np.ndarray, float, np.generic]:
+        """Draw from a custom distribution made with :func:`fastinit.distribution`.
+
+        The user's transform (compiled by Numba) is fed uniforms that are
+        bit-for-bit those of :meth:`random` (float64) at the same stream
+        positions; see :func:`fastinit.numba.sample`.
+
+        Parameters
+        ----------
+        dist : fastinit.numba.Distribution
+        size, dtype, out, n_threads
+            As in :meth:`random`.
+        **params
+            The distribution's keyword parameters.
+        """
+        from .numba import sample
+
+        return sample(self, dist, size=size, dtype=dtype, out=out, n_threads=n_threads, **params)
+
 
 # ----------------------------------------------------- method parameters --
 # Each returns (kernel kind, kernel parameters) after checking its arguments.
