@@ -50,12 +50,16 @@ if ! ldd "$so" | grep -q libasan; then
 fi
 echo "built $so in $((t1 - t0)) s"
 
-asan_rt="$(gcc -print-file-name=libasan.so)"
-export LD_PRELOAD="$asan_rt"
+# The ASan runtime must be loaded first; libstdc++ with it, or ASan's __cxa_throw
+# interceptor finds no real one when a C++ extension (matplotlib) throws.
+export LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libstdc++.so)"
+# Reports go to files as well (pytest captures file descriptors 1 and 2, so a
+# report printed by a dying test process could be lost).
 # detect_leaks: CPython keeps many objects alive at exit, by design.
 # allocator_may_return_null: huge requests become MemoryError, not an ASan abort.
-export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:halt_on_error=1:abort_on_error=0:print_summary=1"
-export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:report_error_type=1"
+rm -rf "$work/sanitizer-reports" && mkdir -p "$work/sanitizer-reports"
+export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:halt_on_error=1:abort_on_error=0:print_summary=1:log_path=$work/sanitizer-reports/asan"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:report_error_type=1:log_path=$work/sanitizer-reports/ubsan"
 export PYTHONPATH="$work"
 export PYTHONFAULTHANDLER=1
 
@@ -64,6 +68,22 @@ import fastinit, fastinit._core as c
 assert c.__file__.startswith(__import__("os").getcwd()), c.__file__
 print("testing", c.__file__, "simd:", fastinit.simd_info()["active"])
 PY
+
+# Canary: the instrumented kernel must catch a deliberate out-of-bounds write
+# (the internal _core.fill trusts contiguity; a reversed view makes it write
+# past the buffer).  A build that is not really instrumented fails here.
+if ASAN_OPTIONS="detect_leaks=0" python - >canary.log 2>&1 <<'PY'
+import numpy as np
+from fastinit import _core
+base = np.empty(1000, np.float32)
+_core.fill(_core.UNIFORM, _core.F32, base[::-1], (1, 2), (0, 0), 0, {}, 1)
+PY
+then
+    echo "canary: the sanitizer did NOT catch an out-of-bounds write" >&2
+    exit 1
+fi
+grep -q "heap-buffer-overflow" canary.log || { cat canary.log >&2; exit 1; }
+echo "canary: out-of-bounds write caught (heap-buffer-overflow), the build is instrumented"
 
 if [ "$short" = 1 ]; then
     tests=(tests/test_hardening_inputs.py tests/test_hardening_concurrency.py
@@ -79,9 +99,13 @@ fi
 status=0
 python -m pytest -q -p no:cacheprovider "${tests[@]}" "${extra[@]}" 2>&1 | tee pytest.log || status=$?
 t2=$(date +%s)
-if grep -qE "ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer" pytest.log; then
-    echo "SANITIZER REPORTS FOUND:" >&2
-    grep -nE -A20 "ERROR: AddressSanitizer|runtime error:" pytest.log | head -80 >&2
+if [ -n "$(ls -A "$work/sanitizer-reports")" ] || \
+        grep -qE "ERROR: AddressSanitizer|runtime error:|CHECK failed" pytest.log; then
+    echo "SANITIZER REPORTS FOUND ($work/sanitizer-reports):" >&2
+    for f in "$work"/sanitizer-reports/*; do
+        [ -e "$f" ] && { echo "== $f" >&2; head -40 "$f" >&2; }
+    done
+    grep -nE -A20 "ERROR: AddressSanitizer|runtime error:" pytest.log | head -80 >&2 || true
     status=1
 fi
 echo "sanitize: pytest exit $status, tests took $((t2 - t1)) s (log: $work/pytest.log)"

@@ -7,7 +7,14 @@ tests/test_core_stats.py); for them ``reference_fill`` returns None.
 """
 from __future__ import annotations
 
+import array
+import math
+import os
+import re
+
+import ml_dtypes
 import numpy as np
+from hypothesis import strategies as st
 
 import fastinit
 from tests.philox_reference import stream_words
@@ -15,6 +22,7 @@ from tests.philox_reference import stream_words
 BF16 = np.dtype(fastinit.bfloat16)
 FLOAT_DTYPES = [np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.float16), BF16]
 METHODS = ["random", "uniform", "standard_normal", "normal", "truncated_normal", "random_raw"]
+GUARD = 64  # guard bytes on each side of every out array
 
 
 def words_per_element(method: str, dtype: np.dtype) -> int:
@@ -61,3 +69,97 @@ def reference_fill(method: str, dtype, key, stream_id: int, first_word: int, n: 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
     a, b = np.asarray(a), np.asarray(b)
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def mentions(message: str, name: str) -> bool:
+    """Does an error message name argument ``name``?"""
+    patterns = {
+        "a": r"\ba\s*(=|must|<|is)|\[a, b\]",
+        "b": r"\bb\s*(=|must|is)|< b\b|\[a, b\]",
+        "size": r"\bsize\b",
+    }
+    return re.search(patterns.get(name, rf"\b{re.escape(name)}\b"), message) is not None
+
+
+def guarded_bytes(nbytes: int, misalign: int = 0):
+    """(base, region): random bytes with GUARD bytes each side of ``region``."""
+    base = np.random.default_rng(nbytes + 7).integers(0, 256, nbytes + 2 * GUARD + 1,
+                                                      dtype=np.uint8)
+    return base, base[GUARD + misalign: GUARD + misalign + nbytes]
+
+
+OUT_DTYPES = FLOAT_DTYPES + [np.dtype(np.uint32), np.dtype(np.int32), np.dtype(np.complex64),
+                             np.dtype(">f4"), np.dtype(">f8"), np.dtype(">u4"),
+                             np.dtype(ml_dtypes.float8_e4m3fn), np.dtype(np.float64)]
+LAYOUTS = ["c", "c", "strided", "fortran", "readonly", "misaligned", "subclass", "memmap_rplus",
+           "memmap_c", "memmap_r", "zero_d", "not_array"]
+SHAPES = st.one_of(st.lists(st.integers(0, 5), min_size=1, max_size=3).map(tuple),
+                   st.integers(1 << 15, 40_000).map(lambda n: (n,)))
+
+
+class Subclass(np.ndarray):
+    pass
+
+
+def make_out(layout, dtype, shape, tmpdir):
+    """(out, snapshot, guards, file_info).  snapshot() is every byte a refused call
+    must leave alone; guards() the bytes around out that no call may touch."""
+    dtype = np.dtype(dtype)
+    if layout == "zero_d":
+        shape = ()
+    n = math.prod(shape)
+    nbytes = n * dtype.itemsize
+    nothing = lambda: b""  # noqa: E731
+    if layout.startswith("memmap") and n:
+        path = os.path.join(tmpdir, f"out-{len(os.listdir(tmpdir))}.bin")
+        guarded_bytes(nbytes)[0][:nbytes + 2 * GUARD].tofile(path)
+        mode = {"memmap_rplus": "r+", "memmap_c": "c", "memmap_r": "r"}[layout]
+        out = np.memmap(path, dtype=dtype, mode=mode, offset=GUARD, shape=shape)
+        with open(path, "rb") as f:
+            file_bytes = f.read()
+        return out, (lambda: out.tobytes()), nothing, (path, mode, file_bytes)
+    if layout == "not_array":
+        values = [0.5] * n
+        return (values if n % 2 else array.array("d", values)), nothing, nothing, None
+    if layout == "strided" and shape:
+        base, region = guarded_bytes(2 * nbytes)
+        wide = np.ndarray(shape[:-1] + (2 * shape[-1],), dtype, buffer=region)
+        out = wide[..., ::2]
+    else:
+        misalign = 1 if layout == "misaligned" else 0
+        base, region = guarded_bytes(nbytes, misalign)
+        order = "F" if layout == "fortran" else "C"
+        out = np.ndarray(shape, dtype, buffer=region, order=order)
+        if layout == "readonly":
+            out.flags.writeable = False
+        if layout == "subclass":
+            out = out.view(Subclass)
+    start = GUARD + (1 if layout == "misaligned" else 0)
+    end = start + region.size
+
+    def guards():
+        return base[:start].tobytes() + base[end:].tobytes()
+    return out, base.tobytes, guards, None
+
+
+def out_problems(method, dtype_arg, out, size):
+    """The documented refusals for this (method, dtype=, out=, size=), as (type, name)."""
+    if not isinstance(out, np.ndarray):
+        return [(TypeError, "out")]
+    problems = []
+    if method == "random_raw":
+        if out.dtype != np.uint32:
+            problems.append((TypeError, "out"))
+    elif dtype_arg is not None:
+        if out.dtype != np.dtype(dtype_arg):
+            problems.append((TypeError, "out"))
+    elif out.dtype not in FLOAT_DTYPES:
+        problems.append((TypeError, "out"))
+    flags = out.flags
+    if not (flags.c_contiguous and flags.writeable and flags.aligned):
+        problems.append((ValueError, "out"))
+    if size is not None and tuple(out.shape) != tuple(size):
+        problems.append((ValueError, "out"))
+    return problems
+
+

@@ -278,12 +278,12 @@ def test_concurrent_callers_get_disjoint_ranges():
 
 
 def test_open_interval_mapping():
-    assert ident(0.0) == 0.0
-    opened = distribution(ident.py_func)  # same function, interval="open"
-    assert opened(0.0) == 2.0**-54 and opened(0.5) == 0.5
+    assert ident(0.0) == 0.0  # half-open: as drawn
+    assert needs_scale(0.0, scale=1.0) == 2.0**-54  # open (the default)
+    assert needs_scale(0.5, scale=1.0) == 0.5 and needs_scale(2.0**-53, scale=1.0) == 2.0**-53
     # drawn values are only ever changed where a uniform is exactly 0
-    a = sample(fastinit.default_rng(1), opened, size=100000)
-    np.testing.assert_array_equal(a, fastinit.default_rng(1).random(100000))
+    a = sample(fastinit.default_rng(1), needs_scale, size=100000, dtype=np.float32, scale=1.0)
+    np.testing.assert_array_equal(a, fastinit.default_rng(1).random(100000).astype(np.float32))
 
 
 # ---------------------------------------------------------- errors --

@@ -150,6 +150,7 @@ class Distribution:
         self._lock = threading.Lock()
         self._jit: Any = None
         self._kernels: Any = None
+        #: seconds the first fill of each output mode took to compile (or load)
         self.compile_seconds: dict[str, float] = {}
         self.__doc__ = func.__doc__
         self.__name__ = func.__name__
@@ -266,23 +267,41 @@ class Distribution:
                                                           self.params, self.interval, self.finite)
         return getattr(self._kernels, f"fill_{mode}")
 
-    def compile(self, dtype: Any = np.float64) -> float:
+    def compile(self, dtype: Any = np.float64, **params: Any) -> float:
         """Compile (or load from the disk cache) the fill for ``dtype`` now.
 
-        Returns the seconds it took.  Fills compile on first use anyway;
-        this moves the cost, and surfaces :class:`CompileError` early.
+        Fills compile on first use anyway; this moves the cost, and surfaces
+        :class:`CompileError` early.  ``params`` are only needed for
+        parameters without a default.
+
+        Returns
+        -------
+        float
+            Seconds it took (0.0 when it was already done in this process).
         """
         dt = _dtypes.resolve_float_dtype(dtype)
-        t0 = time.perf_counter()
-        out = np.empty(1, dt)
-        _fill(self, _ProbeRNG(), out, 0, 0, None, 1, self.bind({}) if not self._required() else
-              tuple(0.0 for _ in self.params), check=False)
-        seconds = time.perf_counter() - t0
-        self.compile_seconds.setdefault(str(dt), seconds)
-        return seconds
+        return self._ensure_compiled(_MODE_OF[dt], self.bind(params))
 
-    def _required(self) -> bool:
-        return any(p not in self.defaults for p in self.params)
+    def _ensure_compiled(self, mode: str, values: tuple[float, ...]) -> float:
+        """Compile the fill kernel for ``mode`` by running it on one element
+        (at stream position 0 of key (0, 0): nothing is drawn from any rng)."""
+        if mode in self.compile_seconds:
+            return 0.0
+        t0 = time.perf_counter()
+        kernel = self._kernel(mode)
+        from numba.core import errors
+
+        dt = {v: k for k, v in _MODE_OF.items()}[mode]
+        try:
+            _fill(self, _ProbeRNG(), np.empty(1, dt), 0, 0, None, 1, values, check=False)
+        except errors.NumbaError as exc:
+            raise CompileError(f"Numba cannot compile the {dt} fill of distribution "
+                               f"{self.name} ({_where(self._func)}):\n{_short(str(exc))}"
+                               ) from exc
+        seconds = time.perf_counter() - t0
+        self.compile_seconds[mode] = seconds
+        del kernel
+        return seconds
 
     # -------------------------------------------------------------- use --
     def __call__(self, *uniforms: float, **params: Any) -> float:
@@ -525,7 +544,7 @@ def sample(rng: Any, dist: Distribution, size: SizeLike = None, dtype: Any = Non
     if out is not None:
         check_out(out, dt, shape)
     values = dist.bind(params)
-    dist._kernel(_MODE_OF[dt])  # compile errors surface before the stream moves
+    dist._ensure_compiled(_MODE_OF[dt], values)  # compile errors come before any draw
     scalar = out is None and shape is None
     target = out if out is not None else allocate(shape if shape is not None else (), dt)
     n = target.size
@@ -598,7 +617,7 @@ def fill_at(rng: Any, dist: Distribution, out: np.ndarray, offset: int = 0, *,
         if rows.size == 0:
             return out
         first = 0
-    dist._kernel(_MODE_OF[dt])
+    dist._ensure_compiled(_MODE_OF[dt], values)
     _fill(dist, rng, out, start, first, rows, nt, values)
     return out
 
