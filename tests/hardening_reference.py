@@ -26,6 +26,8 @@ GUARD = 64  # guard bytes on each side of every out array
 
 
 def words_per_element(method: str, dtype: np.dtype) -> int:
+    if method == "sample":  # Numba distributions with one float64 uniform (the gallery's)
+        return 2
     return 2 if (method != "random_raw" and np.dtype(dtype) == np.float64) else 1
 
 

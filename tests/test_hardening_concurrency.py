@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections import defaultdict
+from importlib.util import find_spec
 
 import numpy as np
 import pytest
@@ -23,6 +24,10 @@ from tests.philox_reference import stream_words
 
 SEED = 20261123
 N_THREADS = 8
+
+LAPLACE = None
+if find_spec("numba") is not None:  # the Numba path joins the mixed test when Numba is there
+    from fastinit.numba.gallery import laplace as LAPLACE
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +52,10 @@ class Call:
         return (self.method, self.dtype.str, self.dtype.name, tuple(sorted(self.params.items())))
 
     def run(self, rng):
+        if self.method == "sample":  # the Numba path, on the same generator
+            if self.use_out:
+                return rng.sample(LAPLACE, out=np.empty(self.n, self.dtype), **self.params)
+            return rng.sample(LAPLACE, size=self.n, dtype=self.dtype, **self.params)
         if self.method == "random_raw":
             if self.use_out:
                 return rng.random_raw(out=np.empty(self.n, np.uint32))
@@ -58,6 +67,8 @@ class Call:
     def at(self, rng, position, n=None):
         """What this call gives at stream ``position`` (fill_at: no state change)."""
         out = np.empty(self.n if n is None else n, self.dtype)
+        if self.method == "sample":
+            return fastinit.numba.fill_at(rng, LAPLACE, out, 0, position=position, **self.params)
         return rng.fill_at(self.method, out, 0, position=position, **self.params)
 
 
@@ -175,7 +186,8 @@ MIXED = [
     ("normal", np.float64, {"loc": 0.5, "scale": 2.0}),
     ("truncated_normal", np.float32, {"loc": 0.0, "scale": 0.02, "a": -0.04, "b": 0.04}),
     ("truncated_normal", np.float64, {"loc": 1.0, "scale": 1.0, "a": 0.0, "b": 5.0}),
-]
+] + ([("sample", np.float32, {"loc": 0.0, "scale": 0.1}),
+      ("sample", np.float64, {"loc": 1.0, "scale": 2.0})] if LAPLACE is not None else [])
 
 
 def bad_calls():
