@@ -170,9 +170,6 @@ def test_numba_refuses_foreign_generators_and_functions():
     assert rng.position == 0
 
 
-@pytest.mark.xfail(strict=True, raises=LEAD_BUG, reason="fastinit.numba.sample reserves the stream range before "
-                   "_fill refuses positions whose words pass 2**63: the refused call consumes "
-                   "stream positions")
 def test_numba_sample_refused_at_a_high_position_consumes_nothing():
     rng = fastinit.default_rng(0)
     rng.state = dict(rng.state, position=2**61)
@@ -183,8 +180,6 @@ def test_numba_sample_refused_at_a_high_position_consumes_nothing():
         assert rng.position == 2**61, "a refused call consumed stream positions"
 
 
-@pytest.mark.xfail(strict=True, raises=LEAD_BUG, reason="fastinit.numba.fill_at with an empty row_offsets returns "
-                   "a non-empty out unfilled, without an error")
 def test_numba_fill_at_empty_row_offsets_for_a_nonempty_out_is_refused():
     out = np.full((2, 3), 7.0)
     with pytest.raises(ValueError, match="row_offsets"):

@@ -548,8 +548,7 @@ def sample(rng: Any, dist: Distribution, size: SizeLike = None, dtype: Any = Non
     scalar = out is None and shape is None
     target = out if out is not None else allocate(shape if shape is not None else (), dt)
     n = target.size
-    if n * dist.words_per_element >= _WORD_LIMIT:
-        raise OverflowError(f"a draw of {n} elements is too large")
+    _check_word_range(rng.position, 0, n, dist.words_per_element)  # before reserving
     base = rng._reserve(n * dist.words_per_element)
     _fill(dist, rng, target, base, 0, None, nt, values)
     if scalar:
@@ -615,6 +614,8 @@ def fill_at(rng: Any, dist: Distribution, out: np.ndarray, offset: int = 0, *,
         if rows.size and rows.min() < 0:
             raise ValueError("row_offsets must be non-negative")
         if rows.size == 0:
+            if out.size:
+                raise ValueError(f"row_offsets is empty but out has {out.size} elements")
             return out
         first = 0
     dist._ensure_compiled(_MODE_OF[dt], values)
@@ -631,6 +632,18 @@ def _as_int(value: object, argname: str) -> int:
         raise TypeError(f"{argname} must be an int, got {type(value).__name__}") from None
 
 
+def _check_word_range(position: int, first: int, stop: int, wpe: int) -> None:
+    """OverflowError naming ``position`` when elements ``first .. stop`` of a
+    draw at ``position`` (whole tiles of them) reach stream word 2**63."""
+    from ._codegen import TILE
+
+    last_word = 4 * position + wpe * (-(-stop // TILE) * TILE)
+    if last_word >= _WORD_LIMIT:
+        raise OverflowError(
+            f"position={position}: the Numba path addresses stream words below 2**63 "
+            f"(position < 2**61 blocks); this draw (elements {first} to {stop}) goes past that")
+
+
 def _fill(dist: Distribution, rng: Any, out: np.ndarray, position: int, offset: int,
           rows: Optional[np.ndarray], n_threads: int, values: tuple[float, ...],
           check: bool = True) -> None:
@@ -643,12 +656,7 @@ def _fill(dist: Distribution, rng: Any, out: np.ndarray, position: int, offset: 
     cols = total // rows.size
     from ._codegen import TILE
 
-    max_elem = int(rows.max()) + cols
-    wpe = dist.words_per_element
-    last_word = 4 * position + wpe * (-(-max_elem // TILE) * TILE)
-    if last_word >= _WORD_LIMIT:
-        raise OverflowError("the Numba path addresses stream words below 2**63 only; "
-                            f"position={position} with these offsets goes past that")
+    _check_word_range(position, int(rows.min()), int(rows.max()) + cols, dist.words_per_element)
     first_tile = rows // TILE
     last_tile = (rows + cols - 1) // TILE
     cum = np.zeros(rows.size + 1, np.int64)
