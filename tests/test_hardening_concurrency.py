@@ -343,3 +343,29 @@ def test_many_tiny_calls_never_share_a_block():
     assert rng.position == len(words) == N_THREADS * 500
     first_words = fastinit.default_rng(SEED).random_raw(4 * len(words))[::4]
     assert sorted(words) == sorted(int(w) for w in first_words)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="Generator.spawn calls "
+                   "SeedSequence.spawn without a lock: threads spawning at once from one "
+                   "generator get the same child index, i.e. the same key and the same numbers")
+def test_concurrent_spawns_never_hand_out_the_same_child():
+    for _trial in range(30):  # the race shows within a trial or two; stop at the first
+        rng = fastinit.default_rng(SEED)
+        keys = []
+        lock = threading.Lock()
+        barrier = threading.Barrier(N_THREADS)
+
+        def worker():
+            barrier.wait()
+            for _ in range(200):
+                children = rng.spawn(1)
+                with lock:
+                    keys.extend(child.key for child in children)
+
+        threads = [threading.Thread(target=worker) for _ in range(N_THREADS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        assert len(set(keys)) == len(keys) == N_THREADS * 200, (
+            f"{len(keys) - len(set(keys))} children share a key with another (trial {_trial})")
