@@ -155,6 +155,20 @@ def test_scalar_and_fill_in_place():
     assert isinstance(sample(a, ident, dtype=np.float32), np.float32)
 
 
+def test_issue_example_verbatim():
+    @fastinit.distribution            # compiled with Numba on first use, cached on disk
+    def laplace(u, loc=0.0, scale=1.0):          # u: one uniform in (0, 1)
+        return loc - scale * math.copysign(math.log(1 - 2 * abs(u - 0.5)), u - 0.5)
+
+    rng = fastinit.default_rng(0)
+    w = rng.sample(laplace, size=(64, 96), dtype="float32", scale=0.05)
+    laplace.fill(rng, out=w, scale=0.05)          # in place
+    assert w.dtype == np.float32 and w.shape == (64, 96) and rng.position == 2 * 64 * 96 // 2
+    u = fastinit.default_rng(0).random(2 * 64 * 96)[64 * 96:]  # the second draw's uniforms
+    want = [-0.05 * math.copysign(math.log(1 - 2 * abs(x - 0.5)), x - 0.5) for x in u]
+    np.testing.assert_array_equal(w.reshape(-1), np.array(want).astype(np.float32))
+
+
 # ----------------------------------------------- dtypes: one rounding --
 def test_output_dtypes_are_the_float64_value_rounded_once():
     n = 50000
