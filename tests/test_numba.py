@@ -325,6 +325,23 @@ def test_compile_error_names_function_and_reason():
         complex_result.compile()
 
 
+def test_function_without_source_file_compiles_without_disk_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("FASTINIT_CACHE_DIR", str(tmp_path))
+    namespace = {"fastinit": fastinit, "math": math}
+    exec("@fastinit.distribution(interval='half-open')\n"
+         "def twice(u):\n"
+         "    return 2.0 * u\n", namespace)
+    x = sample(fastinit.default_rng(6), namespace["twice"], size=2000)
+    np.testing.assert_array_equal(x, 2.0 * fastinit.default_rng(6).random(2000))
+    assert list(tmp_path.iterdir()) == []  # globals of such code are invisible to a key
+    exec("@fastinit.distribution\n"
+         "def imports(u):\n"
+         "    import math\n"
+         "    return math.log(u)\n", namespace)
+    with pytest.raises(CompileError, match="(?s)distribution imports .*IMPORT_NAME"):
+        namespace["imports"].compile()
+
+
 def test_nan_is_reported_with_the_first_bad_element():
     rng = fastinit.default_rng(21)
     u = fastinit.default_rng(21).random(20000)

@@ -108,7 +108,8 @@ class Distribution:
         if interval not in ("open", "half-open"):
             raise ValueError(f"interval must be 'open' or 'half-open', got {interval!r}")
         self._func = func
-        self.name = f"{func.__module__}.{func.__qualname__}"
+        self.name = (f"{func.__module__}.{func.__qualname__}" if func.__module__
+                     else func.__qualname__)
         self.uniforms = int(k)
         self.interval = interval
         self.finite = bool(finite)
@@ -149,6 +150,7 @@ class Distribution:
             self._checks[name](value, f"default of {name}")
         self._lock = threading.Lock()
         self._jit: Any = None
+        self._cacheable = True
         self._kernels: Any = None
         #: seconds the first fill of each output mode took to compile (or load)
         self.compile_seconds: dict[str, float] = {}
@@ -230,14 +232,19 @@ class Distribution:
             import numba
             from numba.core import errors
 
-            jitted = numba.njit(cache=True, error_model="numpy", inline="always")(self._func)
+            try:
+                jitted = numba.njit(cache=True, error_model="numpy", inline="always")(self._func)
+                self._cacheable = True
+            except RuntimeError:  # no source file (REPL, exec, doctest): no disk cache
+                jitted = numba.njit(error_model="numpy", inline="always")(self._func)
+                self._cacheable = False
             argtypes = (numba.float64,) * (self.uniforms + len(self.params))
             with warnings.catch_warnings():
                 # functions without a source file cannot be cached; that is fine
                 warnings.simplefilter("ignore", errors.NumbaWarning)
                 try:
                     cres = jitted.compile(argtypes)
-                except errors.NumbaError as exc:
+                except Exception as exc:  # NumbaError, UnsupportedBytecodeError, ...
                     raise CompileError(
                         f"Numba cannot compile distribution {self.name} "
                         f"({_where(self._func)}) for float64 arguments "
@@ -263,8 +270,11 @@ class Distribution:
 
                     key = _codegen.kernel_key(self._func, self.uniforms, self.params,
                                               self.interval, self.finite)
+                    if not self._cacheable:  # keyed by this very function object
+                        key = f"{key[:16]}_{id(self._func):x}"
                     self._kernels = _codegen.load_kernels(key, self._func, jitted, self.uniforms,
-                                                          self.params, self.interval, self.finite)
+                                                          self.params, self.interval, self.finite,
+                                                          cache=self._cacheable)
         return getattr(self._kernels, f"fill_{mode}")
 
     def compile(self, dtype: Any = np.float64, **params: Any) -> float:
@@ -294,7 +304,7 @@ class Distribution:
         dt = {v: k for k, v in _MODE_OF.items()}[mode]
         try:
             _fill(self, _ProbeRNG(), np.empty(1, dt), 0, 0, None, 1, values, check=False)
-        except errors.NumbaError as exc:
+        except (errors.NumbaError, errors.UnsupportedBytecodeError) as exc:
             raise CompileError(f"Numba cannot compile the {dt} fill of distribution "
                                f"{self.name} ({_where(self._func)}):\n{_short(str(exc))}"
                                ) from exc
@@ -354,9 +364,12 @@ def _rebuild(func, uniforms, interval, finite, constraints, validate):
 
 def _where(func: Callable) -> str:
     try:
-        return f"{inspect.getsourcefile(func)}:{func.__code__.co_firstlineno}"
+        path = inspect.getsourcefile(func)
     except TypeError:
-        return "defined without a source file"
+        path = None
+    if not path:
+        return f"{func.__code__.co_filename}, defined without a source file"
+    return f"{path}:{func.__code__.co_firstlineno}"
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -391,9 +404,7 @@ def distribution(func: Optional[Callable[..., float]] = None, *, uniforms: int =
     runs of tiles) is generated once per function and cached on disk, so a
     second process loads machine code instead of compiling.
 
-    Stream contract
-    ---------------
-    Element ``i`` of a draw that starts at stream block ``B`` uses the
+    Stream layout: element ``i`` of a draw that starts at stream block ``B`` uses the
     uniforms ``k*i .. k*i + k - 1`` of ``rng.random(dtype=float64)`` drawn at
     ``B``, i.e. stream words ``4B + 2k*i .. 4B + 2k*i + 2k - 1`` (two words per
     uniform, first word low, ``(x >> 11) * 2**-53``).  These are bit for bit
@@ -448,6 +459,22 @@ def distribution(func: Optional[Callable[..., float]] = None, *, uniforms: int =
     differ in the last bit between machines (and ``np.log`` differs from
     ``math.log``).  For values that are the same on every machine use the
     libm-free functions of :mod:`fastinit.numba.fimath`, as the gallery does.
+    Values never depend on the thread count or the split in any case: every
+    element is computed at the same place of the same tile loop.
+
+    The function is compiled with ``error_model="numpy"`` (a division by zero
+    gives inf or nan, which the ``finite`` check then reports, instead of
+    raising) and inlined into the fill loop, which Numba/LLVM vectorise when
+    the function is plain arithmetic (``fimath`` included; libm calls stay
+    scalar unless Numba has Intel SVML).  It must be deterministic: no
+    ``np.random`` or other state.
+
+    Caching: the generated kernels are keyed by the source file that defines
+    the function (any edit of it recompiles them).  Like Numba's own cache,
+    edits to jitted helpers defined in *other* files are not detected: clear
+    the cache directory (``FASTINIT_CACHE_DIR``, default
+    ``~/.cache/fastinit/numba-kernels``; Numba's ``NUMBA_CACHE_DIR`` too) after
+    changing such helpers.
 
     Examples
     --------

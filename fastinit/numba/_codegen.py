@@ -238,8 +238,13 @@ def _source(key: str, func: Callable, k: int, params: tuple[str, ...], interval:
 
 
 def load_kernels(key: str, func: Callable, jitted: Any, k: int, params: tuple[str, ...],
-                 interval: str, finite: bool) -> ModuleType:
-    """The generated kernel module of a distribution (written on first use)."""
+                 interval: str, finite: bool, cache: bool = True) -> ModuleType:
+    """The generated kernel module of a distribution (written on first use).
+
+    With ``cache=False`` (a function without a source file, whose globals
+    the key cannot see) the module is compiled from memory and nothing is
+    written to disk.
+    """
     from ._registry import REGISTRY
 
     modname = f"fastinit_kernels_{key}"
@@ -247,6 +252,14 @@ def load_kernels(key: str, func: Callable, jitted: Any, k: int, params: tuple[st
         if modname in sys.modules:
             return sys.modules[modname]
         REGISTRY[key] = jitted
+        if not cache:
+            text = _source(key, func, k, params, interval, finite).replace(
+                "@njit(cache=True", "@njit(cache=False")
+            module = ModuleType(modname)
+            sys.modules[modname] = module
+            exec(compile(text, f"<fastinit kernels for {func.__qualname__}>", "exec"),
+                 module.__dict__)
+            return module
         path = cache_dir() / f"{modname}.py"
         text = _source(key, func, k, params, interval, finite)
         try:
