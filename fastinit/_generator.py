@@ -21,6 +21,10 @@ from ._validation import (
 
 _BLOCK_LIMIT = 1 << 64  # Philox blocks per stream (64-bit block counter)
 
+# One lock for every spawn: SeedSequence objects can be shared between
+# generators (pickled copies, default_rng(seq) twice).
+_SPAWN_LOCK = threading.Lock()
+
 
 class Generator:
     """Random fills on a Philox4x32-10 stream; a drop-in for NumPy's fills.
@@ -72,7 +76,10 @@ class Generator:
 
     @property
     def seed_seq(self) -> np.random.SeedSequence:
-        """The SeedSequence the key came from (its ``entropy`` repeats a run)."""
+        """The SeedSequence the key came from (its ``entropy`` repeats a run).
+
+        For a named sub-stream it is the parent's extended with the stream id
+        in its spawn key, so that ``spawn`` gives children of its own."""
         return self._seed_seq
 
     @property
@@ -125,7 +132,9 @@ class Generator:
         n = int(n_children)
         if n < 0:
             raise ValueError(f"n_children must be non-negative, got {n}")
-        return [Generator(child) for child in self._seed_seq.spawn(n)]
+        with _SPAWN_LOCK:  # SeedSequence.spawn's child counter is not thread-safe
+            children = self._seed_seq.spawn(n)
+        return [Generator(child) for child in children]
 
     def stream(self, name: str) -> "Generator":
         """The named sub-stream ``name``: same key, stream id derived from the name.
@@ -135,7 +144,13 @@ class Generator:
         beside any other tensors.  Names nest: ``rng.stream("a").stream("b")``.
         """
         stream_id = _seeding.stream_id_for(self._stream_id, name)
-        return Generator._from_state(self._seed_seq, self._key, stream_id, 0)
+        # Children spawned from a named stream must differ from the parent's
+        # children: extend the spawn key with the stream id (the key itself
+        # stays the parent's; only spawn() uses this SeedSequence).
+        seq = np.random.SeedSequence(self._seed_seq.entropy,
+                                     spawn_key=tuple(self._seed_seq.spawn_key) + (stream_id,),
+                                     pool_size=self._seed_seq.pool_size)
+        return Generator._from_state(seq, self._key, stream_id, 0)
 
     # ------------------------------------------------------------- plumbing --
     def _reserve(self, n_words: int) -> int:

@@ -151,3 +151,12 @@ def test_threadpoolctl_limits_are_honoured():
 
 def test_openmp_reported():
     assert isinstance(fastinit.openmp_enabled(), bool)
+
+
+def test_named_streams_spawn_their_own_children():
+    rng = fastinit.default_rng(12)
+    roots = {c.key for c in rng.spawn(3)}
+    from_a = {c.key for c in rng.stream("a").spawn(3)}
+    from_b = {c.key for c in rng.stream("b").spawn(3)}
+    assert len(roots | from_a | from_b) == 9
+    assert from_a == {c.key for c in fastinit.default_rng(12).stream("a").spawn(3)}
