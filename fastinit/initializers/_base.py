@@ -1,0 +1,535 @@
+"""The Initializer base class, the name registry and ``get``.
+
+An initializer is a recipe: parameters, no state.  Calling it with a shape
+draws from a :class:`fastinit.Generator` -- ``rng=`` (advanced by the draw),
+else ``default_rng(seed)`` for the call's ``seed=``, else the initializer's
+own ``seed`` (the same values at every call, as Keras' seeded initializers),
+else OS entropy.
+"""
+from __future__ import annotations
+
+import json
+import math
+import operator
+from typing import Any, Callable, ClassVar, Optional, Union
+
+import ml_dtypes
+import numpy as np
+
+from .. import _core, _dtypes, _threads
+from .._generator import Generator, default_rng
+from .._validation import SizeLike, allocate, check_out, finite, normalize_size
+
+Plan = tuple[str, dict]
+
+#: lower-cased name -> class, filled by :func:`register`
+_REGISTRY: dict[str, type] = {}
+#: the names as registered (class names and snake_case aliases)
+_NAMES: set[str] = set()
+
+
+def register(*aliases: str) -> Callable[[type], type]:
+    """Class decorator: make the class reachable from :func:`get` by its class
+    name and by each alias (all case-insensitive).
+
+    Parameters
+    ----------
+    *aliases : str
+        Extra names (snake_case identifiers).
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the class unchanged.
+    """
+    def decorate(cls: type) -> type:
+        for name in (cls.__name__,) + aliases:
+            key = name.lower()
+            if key in _REGISTRY and _REGISTRY[key] is not cls:
+                raise RuntimeError(f"initializer name {name!r} registered twice")
+            _REGISTRY[key] = cls
+            _NAMES.add(name)
+        return cls
+    return decorate
+
+
+def registered_names() -> list[str]:
+    """The names :func:`get` accepts: snake_case identifiers and class names
+    (matching is case-insensitive).
+
+    Returns
+    -------
+    list of str
+    """
+    return sorted(_NAMES, key=lambda n: (n[0].isupper(), n.lower()))
+
+
+def check_seed(seed: Optional[int], argname: str = "seed") -> Optional[int]:
+    """An initializer's own seed: None or a non-negative int (JSON-serialisable).
+
+    Parameters
+    ----------
+    seed : int or None
+    argname : str
+        Name used in error messages.
+
+    Returns
+    -------
+    int or None
+    """
+    if seed is None:
+        return None
+    if isinstance(seed, bool):
+        raise TypeError(f"{argname} must be an int or None, got a bool")
+    try:
+        value = operator.index(seed)
+    except TypeError:
+        raise TypeError(f"{argname} must be an int or None (a SeedSequence or Generator goes "
+                        f"to the call: init(shape, seed=...) or rng=...), got "
+                        f"{type(seed).__name__}") from None
+    if value < 0:
+        raise ValueError(f"{argname} must be non-negative, got {value}")
+    return value
+
+
+def resolve_target(shape: SizeLike, dtype: Any, out: Optional[np.ndarray]
+                   ) -> tuple[tuple[int, ...], np.dtype]:
+    """Validate ``shape``/``dtype``/``out`` of a call; nothing is written.
+
+    Parameters
+    ----------
+    shape : int, tuple of ints or None
+        ``None`` means ``out.shape``.
+    dtype : dtype or None
+        ``None`` means ``out.dtype`` when ``out`` is given, else float32.
+    out : ndarray or None
+
+    Returns
+    -------
+    shape : tuple of ints
+    dtype : numpy.dtype
+    """
+    if out is not None and not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
+    if dtype is None:
+        dt = (_dtypes.resolve_float_dtype(out.dtype, "out.dtype") if out is not None
+              else np.dtype(np.float32))
+    else:
+        dt = _dtypes.resolve_float_dtype(dtype)
+    if shape is None:
+        if out is None:
+            raise TypeError("shape is required unless out= is given")
+        dims = tuple(out.shape)
+    else:
+        dims = normalize_size(shape, "shape")
+    assert dims is not None
+    if out is not None:
+        check_out(out, dt, dims)
+    return dims, dt
+
+
+def resolve_plan_args(shape: SizeLike, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
+    """``shape`` and ``dtype`` of :meth:`Initializer.plan`, validated.
+
+    Parameters
+    ----------
+    shape : int or tuple of ints
+    dtype : dtype or None
+        Default float32.
+
+    Returns
+    -------
+    shape : tuple of ints
+    dtype : numpy.dtype
+    """
+    if shape is None:
+        raise TypeError("shape is required")
+    dims = normalize_size(shape, "shape")
+    assert dims is not None
+    dt = np.dtype(np.float32) if dtype is None else _dtypes.resolve_float_dtype(dtype)
+    return dims, dt
+
+
+def constant_bits(value: float, dtype: np.dtype, argname: str = "value") -> int:
+    """The bit pattern of ``value`` rounded to ``dtype`` (ValueError on overflow).
+
+    Parameters
+    ----------
+    value : float
+    dtype : numpy.dtype
+        A float dtype of 2, 4 or 8 bytes.
+    argname : str
+        Name used in error messages.
+
+    Returns
+    -------
+    int
+        The bits as an unsigned integer of ``dtype.itemsize`` bytes.
+    """
+    with np.errstate(over="ignore"):
+        rounded = np.array(value, dtype=np.float64).astype(dtype)
+    if not math.isfinite(float(rounded)):
+        raise ValueError(f"{argname}={value!r} overflows {dtype} (largest finite value "
+                         f"{float(ml_dtypes.finfo(dtype).max):g})")
+    uint = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}[dtype.itemsize]
+    return int(rounded.view(uint))
+
+
+def fill_constant(shape: tuple[int, ...], dtype: np.dtype, value: float,
+                  out: Optional[np.ndarray], n_threads: Optional[int],
+                  argname: str = "value") -> np.ndarray:
+    """A parallel fill of ``value`` (validated before anything is allocated or written).
+
+    Parameters
+    ----------
+    shape : tuple of ints
+    dtype : numpy.dtype
+    value : float
+    out : ndarray or None
+        Filled in place when given (already validated).
+    n_threads : int or None
+    argname : str
+        Name of ``value`` in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    bits = constant_bits(value, dtype, argname)
+    nt = _threads.resolve_threads(n_threads)
+    target = out if out is not None else allocate(shape, dtype, "shape")
+    _core.fill_constant(target, bits, nt)
+    return target
+
+
+class Initializer:
+    """Base class of fastinit's initializers (Keras-style objects).
+
+    Subclasses set the class attributes and implement :meth:`plan`
+    (elementwise initializers) or :meth:`_fill` (the others), and
+    :meth:`get_config`.
+
+    Attributes
+    ----------
+    elementwise : bool
+        True when every element is drawn independently with one Generator
+        method (or is a constant), as :meth:`plan` describes.
+    uses_random : bool
+        False for constants and structured matrices (they ignore the
+        generator).
+    layout_aware : bool
+        True when the result depends on the weight layout (fans, flattening,
+        kernel centre); such initializers take a ``layout`` argument.
+    """
+
+    elementwise: ClassVar[bool] = True
+    uses_random: ClassVar[bool] = True
+    layout_aware: ClassVar[bool] = False
+
+    seed: Optional[int] = None
+
+    # ------------------------------------------------------------- calling --
+    def __call__(self, shape: SizeLike = None, dtype: Any = None, *,
+                 seed: Any = None, rng: Optional[Generator] = None,
+                 out: Optional[np.ndarray] = None,
+                 n_threads: Optional[int] = None) -> np.ndarray:
+        """Draw a weight of shape ``shape``.
+
+        Parameters
+        ----------
+        shape : int or tuple of ints, optional
+            The weight's shape; optional when ``out`` is given.
+        dtype : dtype, optional
+            float32 (default, or ``out.dtype``), float64, float16 or
+            bfloat16.
+        seed : None, int or numpy.random.SeedSequence, optional
+            Draw from ``fastinit.default_rng(seed)``; overrides the
+            initializer's own ``seed``.  Not together with ``rng``.
+        rng : fastinit.Generator, optional
+            Draw from this generator (its position advances).
+        out : ndarray, optional
+            C-contiguous array to fill in place (and return).
+        n_threads : int, optional
+            Threads for the fill (default: all).
+
+        Returns
+        -------
+        numpy.ndarray
+            The new array, or ``out``.
+        """
+        dims, dt = resolve_target(shape, dtype, out)
+        if n_threads is not None:
+            _threads.resolve_threads(n_threads)  # validate before drawing
+        gen = self._generator(seed, rng)
+        return self._fill(dims, dt, gen, out, n_threads)
+
+    def _generator(self, seed: Any, rng: Optional[Generator]) -> Optional[Generator]:
+        if rng is not None:
+            if seed is not None:
+                raise ValueError("pass seed or rng, not both")
+            if not isinstance(rng, Generator):
+                raise TypeError(f"rng must be a fastinit.Generator (e.g. fastinit.default_rng"
+                                f"(seed)), got {type(rng).__name__}")
+            return rng
+        if not self.uses_random:
+            if seed is not None:
+                default_rng(seed)  # still reject a malformed seed
+            return None
+        return default_rng(self.seed if seed is None else seed)
+
+    def _fill(self, shape: tuple[int, ...], dtype: np.dtype, gen: Optional[Generator],
+              out: Optional[np.ndarray], n_threads: Optional[int]) -> np.ndarray:
+        method, params = self.plan(shape, dtype)
+        if method == "constant":
+            return fill_constant(shape, dtype, params["value"], out, n_threads)
+        assert gen is not None
+        return getattr(gen, method)(size=shape, dtype=dtype, out=out, n_threads=n_threads,
+                                    **params)
+
+    def plan(self, shape: SizeLike, dtype: Any = None) -> Plan:
+        """The Generator method and parameters that produce this initializer.
+
+        For an elementwise initializer ``rng.<method>(size=shape,
+        dtype=dtype, **params)`` -- or ``rng.fill_at(method, out, **params)``
+        for pieces of it -- draws exactly what ``init(shape, dtype, rng=rng)``
+        draws.  Constants return ``("constant", {"value": v})``.
+
+        Parameters
+        ----------
+        shape : int or tuple of ints
+        dtype : dtype, optional
+            Default float32.
+
+        Returns
+        -------
+        method : str
+        params : dict
+
+        Raises
+        ------
+        NotImplementedError
+            For initializers that are not elementwise (orthogonal, identity,
+            dirac, sparse).
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} is not elementwise: it cannot be described as one "
+            "Generator method per element, so it has no plan(); call it on the whole array")
+
+    # -------------------------------------------------------- configuration --
+    def get_config(self) -> dict:
+        """The constructor arguments, as a JSON-serialisable dict.
+
+        Returns
+        -------
+        dict
+            ``type(self).from_config(config)`` rebuilds an equal initializer.
+        """
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Initializer":
+        """Rebuild an initializer from :meth:`get_config`'s dict.
+
+        Parameters
+        ----------
+        config : dict
+
+        Returns
+        -------
+        Initializer
+        """
+        if not isinstance(config, dict):
+            raise TypeError(f"config must be a dict, got {type(config).__name__}")
+        try:
+            return cls(**config)
+        except TypeError as exc:
+            raise TypeError(f"bad config for {cls.__name__}: {exc}") from None
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(self) is not type(other):
+            return NotImplemented
+        return self.get_config() == other.get_config()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, json.dumps(self.get_config(), sort_keys=True)))
+
+
+def serialize(initializer: Initializer) -> dict:
+    """``{"class_name": ..., "config": ...}``, the Keras serialization format.
+
+    Parameters
+    ----------
+    initializer : Initializer
+
+    Returns
+    -------
+    dict
+        JSON-serialisable; :func:`get` / :func:`deserialize` rebuild it.
+    """
+    if not isinstance(initializer, Initializer):
+        raise TypeError(f"initializer must be a fastinit Initializer, got "
+                        f"{type(initializer).__name__}")
+    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+
+
+def deserialize(config: Union[dict, str]) -> Initializer:
+    """Rebuild an initializer from :func:`serialize`'s dict (or its JSON text).
+
+    Parameters
+    ----------
+    config : dict or str
+
+    Returns
+    -------
+    Initializer
+    """
+    if isinstance(config, str):
+        try:
+            config = json.loads(config)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"config is not valid JSON: {exc}") from None
+    if not isinstance(config, dict):
+        raise TypeError(f"config must be a dict, got {type(config).__name__}")
+    if "class_name" not in config:
+        raise ValueError("config must have a 'class_name' key (and optionally 'config')")
+    cls = _lookup(config["class_name"], "config['class_name']")
+    inner = config.get("config") or {}
+    if not isinstance(inner, dict):
+        raise TypeError("config['config'] must be a dict")
+    return cls.from_config(dict(inner))
+
+
+def _lookup(name: object, argname: str) -> type:
+    if not isinstance(name, str):
+        raise TypeError(f"{argname} must be a string, got {type(name).__name__}")
+    try:
+        return _REGISTRY[name.lower()]
+    except KeyError:
+        snake = [n for n in registered_names() if not n[0].isupper()]
+        raise ValueError(f"unknown initializer {argname}={name!r}; known names: "
+                         f"{', '.join(snake)} (or their class names)") from None
+
+
+def get(identifier: Any, *, layout: Optional[str] = None, **kwargs: Any
+        ) -> Optional[Initializer]:
+    """An initializer from a name, a config dict, JSON text or an instance.
+
+    Parameters
+    ----------
+    identifier : str, dict, Initializer, Initializer subclass or None
+        A registered name (``"glorot_uniform"``, ``"GlorotUniform"``,
+        ``"xavier_uniform"``, ... ; case-insensitive), a Keras-style config
+        ``{"class_name": ..., "config": {...}}`` (or its JSON text), an
+        initializer (returned as is) or an initializer class.  ``None``
+        returns None, as ``keras.initializers.get``.
+    layout : {"torch", "keras", "jax"}, optional
+        The weight layout of the caller.  Applied to initializers that
+        depend on a layout (``layout_aware``); ignored by the others.  It
+        must agree with a layout already fixed by a config or an instance.
+    **kwargs
+        Constructor arguments, with a name or a class only
+        (``get("random_normal", stddev=0.02)``).
+
+    Returns
+    -------
+    Initializer or None
+
+    Examples
+    --------
+    >>> import fastinit
+    >>> fastinit.get("he_normal", layout="torch")
+    HeNormal(seed=None, a=0.0, mode='fan_in', nonlinearity='leaky_relu', layout='torch', in_axis=None, out_axis=None, batch_axis=None)
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, str) and identifier.lstrip().startswith("{"):
+        try:
+            identifier = json.loads(identifier)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"identifier looks like JSON but is not valid: {exc}") from None
+    if isinstance(identifier, Initializer):
+        if kwargs:
+            raise TypeError("keyword arguments are only accepted with a name or a class, "
+                            "not with an initializer object")
+        return _with_layout(identifier, layout)
+    if isinstance(identifier, dict):
+        if kwargs:
+            raise TypeError("keyword arguments are only accepted with a name or a class, "
+                            "not with a config dict")
+        return _with_layout(deserialize(identifier), layout)
+    if isinstance(identifier, str):
+        cls = _lookup(identifier, "identifier")
+    elif isinstance(identifier, type) and issubclass(identifier, Initializer):
+        cls = identifier
+    else:
+        raise TypeError(f"identifier must be a name, a config dict or an Initializer, got "
+                        f"{type(identifier).__name__}")
+    if layout is not None and cls.layout_aware and "layout" not in kwargs:
+        kwargs["layout"] = layout
+    init = cls(**kwargs)
+    return _with_layout(init, layout)
+
+
+def _with_layout(init: Initializer, layout: Optional[str]) -> Initializer:
+    if layout is None or not init.layout_aware:
+        return init
+    from ._fans import resolve_layout
+    wanted = resolve_layout(layout)
+    have = getattr(init, "layout")
+    if have != wanted:
+        raise ValueError(f"layout={layout!r} conflicts with the initializer's own "
+                         f"layout={have!r} ({init!r})")
+    return init
+
+
+def checked_real(value: Any, argname: str) -> float:
+    """A finite real parameter as a float (error names ``argname``).
+
+    Parameters
+    ----------
+    value : real number
+    argname : str
+
+    Returns
+    -------
+    float
+    """
+    return finite(value, argname)
+
+
+#: numpydoc text for the arguments every functional form shares
+CALL_DOC = """shape : int or tuple of ints, optional
+        The weight's shape; optional when ``out`` is given.
+    dtype : dtype, optional
+        float32 (default, or ``out.dtype``), float64, float16 or bfloat16.
+    seed : None, int or numpy.random.SeedSequence, optional
+        Draw from ``fastinit.default_rng(seed)``; ``init(..., seed=s)``
+        equals ``init(..., rng=fastinit.default_rng(s))``.  Not together
+        with ``rng``.  Neither: OS entropy.
+    rng : fastinit.Generator, optional
+        Draw from this generator; its position advances.
+    out : ndarray, optional
+        C-contiguous array of ``shape`` and ``dtype`` to fill in place.
+    n_threads : int, optional
+        Threads for the fill (default: all; see ``fastinit.threads``)."""
+
+
+def with_call_doc(func: Callable) -> Callable:
+    """Decorator: substitute ``{call}`` in ``func``'s docstring with :data:`CALL_DOC`.
+
+    Parameters
+    ----------
+    func : callable
+
+    Returns
+    -------
+    callable
+        ``func`` itself.
+    """
+    if func.__doc__:
+        func.__doc__ = func.__doc__.replace("{call}", CALL_DOC)
+    return func
