@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 # subcommand name -> module in fastinit.cli defining add_arguments(parser) and run(args)
 SUBCOMMANDS = {
     "info": "info",
+    "bench": "bench",
 }
 
 
