@@ -51,6 +51,7 @@ cdef extern from "fi_kernels.h" nogil:
 RAW, UNIFORM, NORMAL, TRUNCNORM = 0, 1, 2, 3
 U32, F32, F64, F16, BF16 = 0, 1, 2, 3, 4
 ISA_NAMES = ("scalar", "sse2", "avx2", "avx512")
+fi_isa_active()  # pick the instruction set now, before any kernel thread can race to it
 
 cdef enum:
     # Elements per thread per round: about 4-16 ms of work, the Ctrl-C latency.
@@ -238,7 +239,11 @@ def philox4x32(counters, key):
             raise TypeError(f"{name} must be a uint32 array, got dtype {arr.dtype}")
         if arr.ndim < 1 or arr.shape[arr.ndim - 1] != width:
             raise ValueError(f"{name} must have last dimension {width}, got shape {arr.shape}")
-    shape = np.broadcast_shapes(c.shape[:c.ndim - 1], k.shape[:k.ndim - 1])
+    try:
+        shape = np.broadcast_shapes(c.shape[:c.ndim - 1], k.shape[:k.ndim - 1])
+    except ValueError:
+        raise ValueError(f"counters of shape {c.shape} and key of shape {k.shape} do not "
+                         f"broadcast (their leading dimensions must)") from None
     c = np.ascontiguousarray(np.broadcast_to(c, shape + (4,))).reshape(-1, 4)
     k = np.ascontiguousarray(np.broadcast_to(k, shape + (2,))).reshape(-1, 2)
     result = np.empty_like(c)

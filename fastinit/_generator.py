@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import operator
 import threading
 from typing import Any, Optional, Union
 
@@ -19,7 +20,10 @@ from ._validation import (
     real,
 )
 
-_BLOCK_LIMIT = 1 << 64  # Philox blocks per stream (64-bit block counter)
+# A stream holds 2**64 words (2**62 Philox blocks): word indices are uint64 in
+# the kernels.  Draws past the end are refused before anything is reserved.
+_BLOCK_LIMIT = 1 << 62
+_WORD_LIMIT = 1 << 64
 
 # One lock for every spawn: SeedSequence objects can be shared between
 # generators (pickled copies, default_rng(seq) twice).
@@ -111,7 +115,7 @@ class Generator:
         if not 0 <= stream_id < 2**64:
             raise ValueError("state['stream_id'] must be a 64-bit unsigned int")
         if not 0 <= block < _BLOCK_LIMIT:
-            raise ValueError("state['position'] must be a 64-bit unsigned int")
+            raise ValueError("state['position'] must be in [0, 2**62)")
         with self._lock:
             self._key, self._stream_id, self._block = key, stream_id, block
 
@@ -129,7 +133,7 @@ class Generator:
         As with NumPy, the children of the same SeedSequence are the same
         each time a fresh parent is made from the same seed.
         """
-        n = int(n_children)
+        n = _integer(n_children, "n_children")
         if n < 0:
             raise ValueError(f"n_children must be non-negative, got {n}")
         with _SPAWN_LOCK:  # SeedSequence.spawn's child counter is not thread-safe
@@ -160,7 +164,7 @@ class Generator:
         with self._lock:
             start = self._block
             if start + blocks > _BLOCK_LIMIT:
-                raise OverflowError("this stream is exhausted (2**64 Philox blocks)")
+                raise OverflowError("this stream is exhausted (it holds 2**64 words)")
             self._block = start + blocks
         return start
 
@@ -231,24 +235,37 @@ class Generator:
         """
         if method not in _METHODS:
             raise ValueError(f"method must be one of {sorted(_METHODS)}, got {method!r}")
+        if not isinstance(out, np.ndarray):
+            raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
         nt = _threads.resolve_threads(n_threads)
         target, kind, code, kparams, _ = self._target(method, None, None, out, params)
-        start = self._block if position is None else int(position)
+        start = self._block if position is None else _integer(position, "position")
         if not 0 <= start < _BLOCK_LIMIT:
-            raise ValueError(f"position must be in [0, 2**64), got {start}")
+            raise ValueError(f"position must be in [0, 2**62), got {start}")
         if row_offsets is None:
-            off = int(offset)
+            off = _integer(offset, "offset")
             if off < 0:
                 raise ValueError(f"offset must be non-negative, got {off}")
             rows = np.array([off], dtype=np.int64)
         else:
-            rows = np.ascontiguousarray(row_offsets, dtype=np.int64)
+            rows = np.asarray(row_offsets)
+            if rows.dtype.kind not in "iu":
+                raise TypeError(f"row_offsets must be an integer array, got dtype {rows.dtype}")
+            rows = np.ascontiguousarray(rows, dtype=np.int64)
             if rows.ndim != 1 or (rows.size and target.size % rows.size):
                 raise ValueError("row_offsets must be 1-D and divide out.size into equal rows")
             if rows.size and rows.min() < 0:
                 raise ValueError("row_offsets must be non-negative")
             if rows.size == 0:
+                if target.size:
+                    raise ValueError("row_offsets is empty but out is not")
                 return target
+        if target.size:
+            wpe = _core.words_per_element(kind, code)
+            last_word = start * 4 + (int(rows.max()) + target.size // rows.size) * wpe
+            if last_word > _WORD_LIMIT:
+                raise ValueError(f"position={start} with these offsets runs past the end of "
+                                 f"the stream (2**64 words)")
         key, stream = self._kernel_args()
         _core.fill(kind, code, target, key, stream, start * 4, kparams, nt, rows)
         return target
@@ -416,6 +433,13 @@ def _uniform_params(dt: np.dtype, low: float = 0.0, high: float = 1.0) -> tuple[
     width = hi - lo
     if math.isinf(width):
         raise OverflowError(f"high - low overflows: low={lo}, high={hi}")
+    largest = _largest_finite(dt)
+    if max(abs(lo), abs(hi)) > largest:
+        raise ValueError(f"low={lo} and high={hi} must lie within the range of {dt} "
+                         f"(+-{largest:.6g})")
+    if dt != np.float64 and abs(hi - lo) > float(np.finfo(np.float32).max):
+        raise OverflowError(f"high - low overflows float32, in which {dt} values are computed: "
+                            f"low={lo}, high={hi}")
     return _core.UNIFORM, {"loc": lo, "scale": width}
 
 
@@ -424,7 +448,14 @@ def _standard_normal_params(dt: np.dtype) -> tuple[int, dict]:
 
 
 def _normal_params(dt: np.dtype, loc: float = 0.0, scale: float = 1.0) -> tuple[int, dict]:
-    return _core.NORMAL, {"loc": finite(loc, "loc"), "scale": non_negative(scale, "scale")}
+    mean, std = finite(loc, "loc"), non_negative(scale, "scale")
+    # the largest |z| a draw can produce: 6.34 from one word, 9.16 from two
+    z_max = 9.2 if dt == np.float64 else 6.4
+    largest = _largest_finite(dt)
+    if abs(mean) + z_max * std > largest:
+        raise ValueError(f"loc={mean}, scale={std}: samples up to |loc| + {z_max} * scale would "
+                         f"overflow {dt} (largest {largest:.6g})")
+    return _core.NORMAL, {"loc": mean, "scale": std}
 
 
 def _truncated_normal_params(dt: np.dtype, loc: float = 0.0, scale: float = 1.0,
@@ -438,6 +469,21 @@ def _truncated_normal_params(dt: np.dtype, loc: float = 0.0, scale: float = 1.0,
 
 def _random_raw_params(dt: np.dtype) -> tuple[int, dict]:
     return _core.RAW, {}
+
+
+def _largest_finite(dt: np.dtype) -> float:
+    import ml_dtypes
+
+    return float(ml_dtypes.finfo(dt).max)
+
+
+def _integer(value: Any, argname: str) -> int:
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{argname} must be an int, got {value!r}")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{argname} must be an int, got {type(value).__name__}") from None
 
 
 _METHODS = {

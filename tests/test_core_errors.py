@@ -154,3 +154,18 @@ def test_fill_at_bad_arguments(rng):
     with pytest.raises(ValueError, match="row_offsets"):
         rng.fill_at("random", out, row_offsets=np.arange(3))
     assert not out.any()
+
+
+def test_positions_past_the_end_of_the_stream_are_refused(rng):
+    out = np.zeros(8, np.float32)
+    with pytest.raises(ValueError, match="position"):
+        rng.fill_at("random", out, position=2**62)
+    with pytest.raises(ValueError, match="past the end"):
+        rng.fill_at("random", out, offset=10, position=2**62 - 1)
+    rng.fill_at("random", out[:4], position=2**62 - 1)  # the last block is usable
+    with pytest.raises(ValueError, match="row_offsets is empty"):
+        rng.fill_at("random", out, row_offsets=np.array([], np.int64))
+    rng.state = {"key": rng.key, "stream_id": 0, "position": 2**62 - 2}
+    with pytest.raises(OverflowError, match="exhausted"):
+        rng.random(100)
+    assert rng.position == 2**62 - 2  # nothing reserved by the refused call

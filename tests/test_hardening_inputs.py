@@ -774,23 +774,20 @@ def test_stream_names_with_lone_surrogates_have_stable_ids():
     assert rng.stream("é").stream_id == fastinit._seeding.stream_id_for(0, "é")
 
 
-# ----------------------------------------------- known bugs (lead-owned) --
-@pytest.mark.xfail(strict=True, raises=LEAD_BUG, reason="_core.fill takes the start as a uint64 word index "
-                   "(block * 4): blocks >= 2**62 overflow it (OverflowError without the argument's "
-                   "name) after _reserve has already advanced the position")
+# ------------------------------------- bugs found here, fixed in the core --
 def test_positions_beyond_2_62_blocks_work_or_are_refused_untouched():
+    """A stream holds 2**64 words (2**62 blocks): positions past it are refused."""
     rng = fastinit.default_rng(0)
-    rng.state = dict(rng.state, position=2**62)
-    try:
-        got = rng.random_raw(8)
-    except DOCUMENTED as exc:
-        assert "position" in str(exc) and rng.position == 2**62
-    else:
-        assert same_bits(got, stream_words(rng.key, 0, 4 * 2**62, 8))
+    with pytest.raises(ValueError, match="position"):
+        rng.state = dict(rng.state, position=2**62)
+    assert rng.position == 0
+    with pytest.raises(ValueError, match="position"):
+        rng.fill_at("random_raw", np.empty(8, np.uint32), position=2**62)
+    rng.state = dict(rng.state, position=2**62 - 2)
+    got = rng.random_raw(8)  # the last two blocks
+    assert same_bits(got, stream_words(rng.key, 0, 4 * (2**62 - 2), 8))
 
 
-@pytest.mark.xfail(strict=True, raises=LEAD_BUG, reason="fill_at computes the word index word_base + wpe * offset "
-                   "in uint64 and wraps past 2**64: the draw silently repeats stream block 1")
 def test_fill_at_never_wraps_around_the_stream():
     rng = fastinit.default_rng(0)
     out = np.empty(4, np.uint32)
@@ -802,8 +799,6 @@ def test_fill_at_never_wraps_around_the_stream():
         assert same_bits(out, stream_words(rng.key, 0, 4 * (2**62 - 1) + 8, 4))
 
 
-@pytest.mark.xfail(strict=True, raises=LEAD_BUG, reason="uniform() checks low/high only in float64; in float32 "
-                   "(float32/float16/bfloat16 outputs) high - low or the bounds overflow to inf")
 @pytest.mark.parametrize("low,high,dtype", [(0.0, 1e39, np.float32), (-3e38, 3e38, np.float32),
                                             (0.0, 1e5, np.float16), (0.0, 3.5e38, BF16)])
 def test_uniform_bounds_beyond_the_dtype_are_refused_or_finite(low, high, dtype):
@@ -816,8 +811,6 @@ def test_uniform_bounds_beyond_the_dtype_are_refused_or_finite(low, high, dtype)
         assert np.isfinite(x.astype(np.float64)).all()
 
 
-@pytest.mark.xfail(strict=True, raises=LEAD_BUG, reason="normal() checks loc/scale only in float64; float32-computed "
-                   "dtypes turn loc/scale beyond their range into inf samples")
 @pytest.mark.parametrize("loc,scale,dtype", [(0.0, 1e39, np.float32), (1e39, 1.0, np.float32),
                                              (0.0, 1e5, np.float16), (7e4, 1.0, np.float16)])
 def test_normal_parameters_beyond_the_dtype_are_refused_or_finite(loc, scale, dtype):
@@ -830,16 +823,12 @@ def test_normal_parameters_beyond_the_dtype_are_refused_or_finite(loc, scale, dt
         assert np.isfinite(x.astype(np.float64)).all()
 
 
-@pytest.mark.xfail(strict=True, raises=LEAD_BUG, reason="fill_at with an empty row_offsets returns a non-empty out "
-                   "unfilled, without an error")
 def test_fill_at_empty_row_offsets_for_a_nonempty_out_is_refused():
     out = np.full((2, 3), 7.0)
     with pytest.raises(ValueError, match="row_offsets"):
         fastinit.default_rng(0).fill_at("random", out, row_offsets=np.array([], np.int64))
 
 
-@pytest.mark.xfail(strict=True, raises=LEAD_BUG, reason="fill_at converts offset/position with int() and "
-                   "row_offsets with astype(int64): 1.5 and '3' are accepted and truncated")
 @pytest.mark.parametrize("kwargs,name", [({"offset": 1.5}, "offset"), ({"offset": "3"}, "offset"),
                                          ({"position": 2.7}, "position"),
                                          ({"row_offsets": np.array([0.5, 10.0])}, "row_offsets")])
@@ -848,23 +837,17 @@ def test_fill_at_positions_must_be_integers(kwargs, name):
         fastinit.default_rng(0).fill_at("random", np.zeros((2, 3)), **kwargs)
 
 
-@pytest.mark.xfail(strict=True, raises=LEAD_BUG, reason="fill_at(method, None) allocates and returns a 0-d draw "
-                   "instead of refusing the missing out array")
 def test_fill_at_requires_an_out_array():
     with pytest.raises(TypeError, match="out"):
         fastinit.default_rng(0).fill_at("random", None)
 
 
-@pytest.mark.xfail(strict=True, raises=LEAD_BUG, reason="philox4x32 lets np.broadcast_shapes' message through; "
-                   "it names neither counters nor key")
 def test_philox4x32_broadcast_mismatch_names_the_arguments():
     with pytest.raises(ValueError) as info:
         fastinit.philox4x32(np.zeros((2, 4), np.uint32), np.zeros((3, 2), np.uint32))
     assert "counters" in str(info.value) and "key" in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, raises=LEAD_BUG, reason="spawn() converts n_children with int(): 1.5 and '2' "
-                   "are accepted")
 @pytest.mark.parametrize("n", [1.5, "2"])
 def test_spawn_count_must_be_an_integer(n):
     with pytest.raises(TypeError, match="n_children"):
