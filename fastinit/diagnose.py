@@ -72,6 +72,8 @@ class DiagnoseResult:
     ----------
     initializer : str
         ``repr`` of the initializer.
+    label : str
+        A short description of the initializer (class and main arguments).
     activation : str
     depth, width, batch : int
     seed : object
@@ -86,6 +88,7 @@ class DiagnoseResult:
     """
 
     initializer: str
+    label: str
     activation: str
     depth: int
     width: int
@@ -162,7 +165,7 @@ class DiagnoseResult:
         except ImportError as exc:
             raise ImportError('plotting needs matplotlib: pip install "fastinit[bench]" '
                               "(or pip install matplotlib)") from exc
-        fig = Figure(figsize=(9, 4), layout="constrained")
+        fig = Figure(figsize=(10, 4.2), layout="constrained")
         FigureCanvasAgg(fig)
         layers = np.arange(1, self.depth + 1)
         v = self.verdict()
@@ -172,14 +175,28 @@ class DiagnoseResult:
                 ("activations", "gradients")):
             shown = np.where(np.isfinite(values) & (values > 0), values, np.nan)
             ax.semilogy(layers, shown, marker=".", linewidth=1)
+            # at least 1e-3 .. 1e3 around 1, so a stable run looks flat
+            finite = shown[np.isfinite(shown)]
+            low = min(1e-3, float(finite.min()) / 2) if finite.size else 1e-3
+            high = max(1e3, float(finite.max()) * 2) if finite.size else 1e3
+            ax.set_ylim(low, high)
+            ax.axhline(1.0, color="gray", linewidth=0.8, linestyle=":")
             ax.set_xlabel("layer")
-            ax.set_ylabel("std")
+            ax.set_ylabel("activation std" if name == "activations"
+                          else "std of the gradient w.r.t. the layer input")
             ax.set_title(f"{name}: {v[name]}")
-            ax.grid(True, which="both", alpha=0.3)
-        fig.suptitle(f"{self.initializer} + {self.activation}, {self.depth} x {self.width}",
-                     fontsize=9)
+            ax.grid(True, which="major", alpha=0.3)
+        fig.suptitle(f"{self.label}, {self.activation}, {self.depth} layers x {self.width}",
+                     fontsize=10)
         fig.savefig(path, dpi=100)
         return path
+
+
+def _label(init: Initializer) -> str:
+    skip = ("seed", "in_axis", "out_axis", "batch_axis", "column_axis", "algorithm")
+    args = ", ".join(f"{k}={v!r}" for k, v in init.get_config().items()
+                     if k not in skip and v is not None)
+    return f"{type(init).__name__}({args})"
 
 
 def diagnose(initializer: Any, activation: str = "relu", depth: int = 50, width: int = 512,
@@ -251,6 +268,6 @@ def diagnose(initializer: Any, activation: str = "relu", depth: int = 50, width:
             g = (g * slopes[layer]) @ weights[layer].T
             grad_std[layer] = g.std()
     return DiagnoseResult(
-        initializer=repr(init), activation=activation, depth=int(depth), width=int(width),
+        initializer=repr(init), label=_label(init), activation=activation, depth=int(depth), width=int(width),
         batch=int(batch), seed=seed, input_std=float(x.std()),
         activation_std=act_std, gradient_std=grad_std)
