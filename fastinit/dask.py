@@ -1,7 +1,12 @@
 """Dask arrays filled by fastinit, bit-identical to local fills.
 
 ``import fastinit.dask as fd`` gives a Dask-flavoured :class:`Generator` whose
-methods return :class:`dask.array.Array` instead of NumPy arrays.
+methods return :class:`dask.array.Array` instead of NumPy arrays, and the
+initializers of the catalogue (``fd.he_normal(shape, chunks=..., seed=7)``,
+..., and :func:`initializer` for names, configs and objects), for every one
+that is elementwise.  Orthogonal, identity/eye, dirac and sparse are not:
+they raise NotImplementedError (make them locally, then
+``dask.array.from_array``).
 
 How it stays bit-identical
 --------------------------
@@ -39,10 +44,11 @@ Dask and distributed are optional: ``pip install "fastinit[dask]"``.
 """
 from __future__ import annotations
 
+import inspect
 import math
 import multiprocessing
 import threading
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 
@@ -57,10 +63,12 @@ except ImportError as _exc:  # pragma: no cover - exercised by simulating a miss
     ) from _exc
 
 from . import _core, _dtypes, _seeding, _threads
+from . import initializers as _initializers
 from ._generator import _METHODS
 from ._generator import Generator as _LocalGenerator
 from ._generator import default_rng as _local_default_rng
 from ._validation import SizeLike, normalize_size
+from .initializers._base import constant_bits, resolve_plan_args
 
 ChunksLike = Union[str, int, Sequence[Any]]
 
@@ -77,11 +85,12 @@ class _Draw:
         64-bit stream id.
     position : int
         First Philox block of the draw (what the local call would reserve).
+        Key, stream id and position are unused (0) for ``"constant"``.
     method : str
-        A :meth:`fastinit.Generator.fill_at` method.
+        A :meth:`fastinit.Generator.fill_at` method, or ``"constant"``.
     params : dict
         The method's parameters, as :meth:`~fastinit.Generator.fill_at` takes
-        them.
+        them (``{"value": v}`` for ``"constant"``).
     shape : tuple of ints
         Shape of the whole array.
     dtype : str
@@ -229,6 +238,9 @@ def _fill_block(draw: _Draw, block_info: Optional[dict] = None) -> np.ndarray:
     if out.size == 0:
         return out
     n_threads = _task_threads(draw.n_threads)
+    if draw.method == "constant":  # as the local initializer: the value rounded once
+        _core.fill_constant(out, constant_bits(draw.params["value"], out.dtype), n_threads)
+        return out
     rng = _LocalGenerator(0)
     rng.state = {"key": draw.key, "stream_id": draw.stream_id, "position": draw.position}
     offsets = _row_offsets(draw.shape, location)
@@ -490,4 +502,153 @@ def default_rng(seed: Union[_seeding.SeedLike, _LocalGenerator, Generator] = Non
     return Generator(seed)
 
 
-__all__ = ["Generator", "default_rng"]
+# ---------------------------------------------------------- initializers --
+#: arguments of every local initializer function that are not the initializer's own
+_CALL_ARGS = ("shape", "dtype", "seed", "rng", "out", "n_threads")
+
+
+RngLike = Union["Generator", _LocalGenerator, None]
+
+
+def _chunked(init: Any, shape: SizeLike, dtype: Any, chunks: ChunksLike, seed: Any,
+             rng: RngLike, n_threads: Optional[int]) -> "da.Array":
+    """A configured initializer, planned and chunked (see :func:`initializer`)."""
+    if not getattr(init, "elementwise", False):
+        raise NotImplementedError(
+            f"{init!r} is not elementwise, so it cannot be filled block by block for a chunked "
+            "array (fastinit.dask supports the elementwise initializers only); make it locally "
+            "and wrap it: dask.array.from_array(init(shape, dtype, seed=...), chunks=...)")
+    method, params = init.plan(shape, dtype)  # checks shape and dtype (default float32)
+    dims, dt = resolve_plan_args(shape, dtype)
+    local = rng.local if isinstance(rng, Generator) else rng
+    gen = init._generator(seed, local)  # the local call's rule: rng, else seed, else own seed
+    if method == "constant":  # draws nothing, as locally
+        normalized = _check_chunks(chunks, dims, dt)
+        draw = _Draw((0, 0), 0, 0, "constant", params, dims, dt.name,
+                     _check_n_threads(n_threads))
+        return _from_draw(draw, normalized)
+    return _draw_array(gen, method, dims, dt, chunks, n_threads, params)
+
+
+def initializer(identifier: Any, shape: SizeLike, dtype: Any = None, *,
+                chunks: ChunksLike = "auto", seed: Any = None, rng: RngLike = None,
+                n_threads: Optional[int] = None, **kwargs: Any) -> "da.Array":
+    """Any elementwise initializer of the catalogue as a Dask array.
+
+    ``initializer(identifier, shape, dtype, chunks=c, seed=s, **kwargs)
+    .compute()`` equals ``fastinit.get(identifier, **kwargs)(shape, dtype,
+    seed=s)`` bit for bit; with ``rng=`` it reserves the same stream range as
+    that local call.
+
+    Parameters
+    ----------
+    identifier : str, dict, fastinit.initializers.Initializer or class
+        Anything :func:`fastinit.initializers.get` accepts (names and
+        classes take the *class* defaults, e.g. ``layout="keras"``).
+    shape : int or tuple of ints
+        Shape of the array.
+    dtype : dtype, optional
+        float32 (default), float64, float16 or bfloat16.
+    chunks : str, int or tuple, optional
+        As in :meth:`Generator.random`; default "auto".
+    seed : None, int or numpy.random.SeedSequence, optional
+        Draw from ``fastinit.default_rng(seed)``.  Not with ``rng``.
+    rng : fastinit.dask.Generator or fastinit.Generator, optional
+        Reserve the draw on this generator's stream (it advances).
+    n_threads : int, optional
+        Threads per task (default: the scheduler's budget, see the module).
+    **kwargs
+        Constructor arguments, with a name or a class
+        (``initializer("random_normal", (4, 4), stddev=0.02)``).
+
+    Returns
+    -------
+    dask.array.Array
+
+    Raises
+    ------
+    NotImplementedError
+        For initializers that are not elementwise (orthogonal, identity,
+        dirac, sparse).
+    """
+    init = _initializers.get(identifier, **kwargs)
+    if init is None:
+        raise TypeError("identifier must name an initializer, got None")
+    return _chunked(init, shape, dtype, chunks, seed, rng, n_threads)
+
+
+def _initializer_function(name: str) -> Callable[..., "da.Array"]:
+    """``fastinit.dask.<name>``: ``fastinit.<name>`` returning a Dask array.
+
+    The initializer is built as the local function builds it -- from the
+    local function's own keyword defaults (e.g. ``layout="torch"``), updated
+    with the caller's -- then planned and chunked.
+    """
+    local_fn = getattr(_initializers, name)
+    local_sig = inspect.signature(local_fn)
+    own = {p.name: p.default for p in local_sig.parameters.values()
+           if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name not in _CALL_ARGS}
+
+    def function(shape: SizeLike = None, dtype: Any = None, *, chunks: ChunksLike = "auto",
+                 seed: Any = None, rng: RngLike = None, n_threads: Optional[int] = None,
+                 **kwargs: Any) -> "da.Array":
+        unknown = sorted(set(kwargs) - set(own))
+        if unknown:
+            raise TypeError(f"{name}() got unexpected keyword argument(s) {unknown}; "
+                            f"it takes {sorted(own)}")
+        init = _initializers.get(name, **{**own, **kwargs})
+        return _chunked(init, shape, dtype, chunks, seed, rng, n_threads)
+
+    kw = inspect.Parameter.KEYWORD_ONLY
+    function.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [local_sig.parameters["shape"], local_sig.parameters["dtype"],
+         inspect.Parameter("chunks", kw, default="auto", annotation="ChunksLike")]
+        + [p for p in local_sig.parameters.values() if p.name in own]
+        + [inspect.Parameter("seed", kw, default=None, annotation="Any"),
+           inspect.Parameter("rng", kw, default=None, annotation="RngLike"),
+           inspect.Parameter("n_threads", kw, default=None, annotation="Optional[int]")],
+        return_annotation="dask.array.Array")
+    function.__name__ = function.__qualname__ = name
+    function.__module__ = __name__
+    function.__doc__ = f"""``fastinit.{name}`` as a Dask array, bit-identical to the local result.
+
+    ``fastinit.dask.{name}(shape, dtype, chunks=c, seed=s, **kw).compute()``
+    equals ``fastinit.{name}(shape, dtype, seed=s, **kw)`` for any ``c``; with
+    ``rng=`` the draw takes the same stream range as the local call.
+
+    Parameters
+    ----------
+    shape : int or tuple of ints
+        Shape of the array.
+    dtype : dtype, optional
+        float32 (default), float64, float16 or bfloat16.
+    chunks : str, int or tuple, optional
+        As in :meth:`fastinit.dask.Generator.random`; default "auto".
+    seed : None, int or numpy.random.SeedSequence, optional
+        Draw from ``fastinit.default_rng(seed)``.  Not with ``rng``.
+    rng : fastinit.dask.Generator or fastinit.Generator, optional
+        Reserve the draw on this generator's stream (it advances).
+    n_threads : int, optional
+        Threads per task (default: the scheduler's budget).
+    **kwargs
+        The initializer's own arguments, as ``fastinit.{name}``:
+        {", ".join(own) or "none"}.
+
+    Returns
+    -------
+    dask.array.Array
+
+    Raises
+    ------
+    NotImplementedError
+        If the initializer is not elementwise (orthogonal, identity/eye,
+        dirac, sparse): those cannot be filled block by block.
+    """
+    return function
+
+
+for _name in _initializers.FUNCTIONS:
+    globals()[_name] = _initializer_function(_name)
+del _name
+
+__all__ = ["Generator", "default_rng", "initializer"] + list(_initializers.FUNCTIONS)

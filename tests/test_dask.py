@@ -6,6 +6,7 @@ Equality is checked against the local fastinit result on a real
 from __future__ import annotations
 
 import importlib
+import inspect
 import io
 import logging
 import os
@@ -26,6 +27,7 @@ import dask  # noqa: E402
 import dask.array as da  # noqa: E402
 
 import fastinit.dask as fd  # noqa: E402
+import fastinit.initializers as inits  # noqa: E402
 
 TIMEOUT = 60  # seconds for any one cluster round trip
 
@@ -372,3 +374,140 @@ def test_query_planning_mode_matches_local():
                           timeout=TIMEOUT, env=env)
     assert done.returncode == 0 and "OK" in done.stdout, done.stderr[-3000:]
 
+
+# --------------------------------------------------------- initializers --
+NOT_ELEMENTWISE = {"orthogonal", "identity", "eye", "dirac", "sparse"}
+ELEMENTWISE = [n for n in inits.FUNCTIONS if n not in NOT_ELEMENTWISE]
+
+# name -> (shape, kwargs) for one call; other names use SHAPE_2D and no kwargs
+SHAPE_2D = (96, 70)
+SHAPE_CONV = (12, 10, 3, 5)
+CALLS = {
+    "constant": [(SHAPE_2D, {"value": 0.1})],
+    "random_normal": [(SHAPE_2D, {"mean": 1.0, "stddev": 0.3})],
+    "random_uniform": [(SHAPE_2D, {"minval": -2.0, "maxval": 0.5})],
+    "truncated_normal": [(SHAPE_2D, {"stddev": 0.5, "a": -0.3, "b": 0.9}),
+                         (SHAPE_2D, {"stddev": 0.5, "layout": "keras"})],
+    "variance_scaling": [(SHAPE_CONV, {"scale": 2.0, "mode": "fan_avg",
+                                       "distribution": d, "layout": "keras"})
+                         for d in ("truncated_normal", "normal", "uniform")],
+    "he_normal": [(SHAPE_CONV, {}), (SHAPE_CONV, {"layout": "keras"}),
+                  (SHAPE_2D, {"a": 0.1, "mode": "fan_out", "nonlinearity": "leaky_relu"})],
+    "glorot_uniform": [(SHAPE_CONV, {"gain": 2.0}), (SHAPE_CONV, {"layout": "jax"})],
+    "torch_default_bias": [((70,), {"fan_in": 70}),
+                           ((12,), {"weight_shape": SHAPE_CONV})],
+}
+INIT_CHUNKS = {2: ((10, 50, 36), (1, 69)), 4: ((5, 7), (3, 7), (2, 1), (4, 1)),
+               1: 7}
+
+
+def _initializer_cases():
+    for name in ELEMENTWISE:
+        for shape, kwargs in CALLS.get(name, [(SHAPE_2D, {})]):
+            yield name, shape, kwargs
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_initializers_match_local_on_cluster(client, dtype):
+    arrays, expected, labels = [], [], []
+    for i, (name, shape, kwargs) in enumerate(_initializer_cases()):
+        arrays.append(getattr(fd, name)(shape, dtype, chunks=INIT_CHUNKS[len(shape)],
+                                        seed=100 + i, **kwargs))
+        expected.append(getattr(inits, name)(shape, dtype, seed=100 + i, **kwargs))
+        labels.append((name, kwargs))
+    assert len(labels) > len(ELEMENTWISE)
+    for label, got, want in zip(labels, compute(client, *arrays), expected):
+        assert same_bits(got, want), (dtype, label)
+
+
+def test_initializer_rng_reserves_the_local_range(client):
+    drng, lrng = fd.default_rng(12), fastinit.default_rng(12)
+    x = fd.he_uniform(SHAPE_CONV, "bfloat16", chunks=(5, 5, 3, 2), rng=drng)
+    y = fd.zeros(SHAPE_2D, chunks=10, rng=drng)  # draws nothing, as locally
+    z = drng.standard_normal(10, chunks=3)
+    w = fd.glorot_normal(SHAPE_2D, "float64", chunks=(9, 70), rng=drng.local)  # a local Generator
+    want_x = inits.he_uniform(SHAPE_CONV, "bfloat16", rng=lrng)
+    want_y = inits.zeros(SHAPE_2D, rng=lrng)
+    want_z = lrng.standard_normal(10)
+    want_w = inits.glorot_normal(SHAPE_2D, "float64", rng=lrng)
+    assert drng.position == lrng.position
+    for got, want in zip(compute(client, x, y, z, w), (want_x, want_y, want_z, want_w)):
+        assert same_bits(got, want)
+
+
+def test_initializer_from_names_configs_and_objects():
+    shape, chunks = (40, 30), (16, 7)
+    cases = [
+        (("he_normal",), {}, inits.get("he_normal")),  # class defaults: layout="keras"
+        (({"class_name": "RandomNormal", "config": {"stddev": 0.2}},), {},
+         inits.RandomNormal(stddev=0.2)),
+        ((inits.VarianceScaling(3.0, "fan_out", "uniform"),), {},
+         inits.VarianceScaling(3.0, "fan_out", "uniform")),
+        (("truncated_normal",), {"stddev": 0.1, "layout": "torch", "a": -0.1, "b": 0.2},
+         inits.TruncatedNormal(stddev=0.1, layout="torch", a=-0.1, b=0.2)),
+    ]
+    for args, kwargs, local in cases:
+        got = fd.initializer(*args, shape, chunks=chunks, seed=3, **kwargs).compute()
+        assert same_bits(got, local(shape, seed=3)), args
+    # an initializer's own seed is used when the call has none, as locally
+    own = inits.RandomUniform(seed=11)
+    assert same_bits(fd.initializer(own, shape, chunks=chunks).compute(), own(shape))
+    # functions take the function's defaults: truncated_normal bounds are absolute
+    got = fd.truncated_normal(shape, chunks=chunks, seed=1, stddev=1.0, a=-0.5, b=0.5)
+    assert float(abs(got).max().compute()) <= 0.5
+
+
+@pytest.mark.parametrize("name", sorted(NOT_ELEMENTWISE))
+def test_not_elementwise_initializers_say_so(name):
+    shape = (4, 4, 3, 3) if name == "dirac" else (6, 6)
+    with pytest.raises(NotImplementedError, match="not elementwise"):
+        getattr(fd, name)(shape, chunks=3, seed=0)
+    with pytest.raises(NotImplementedError, match="not elementwise"):
+        fd.initializer(name, shape, chunks=3, seed=0)
+
+
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda r: fd.he_normal((8, 8), chunks=4, seed=1, rng=r), ValueError, "seed or rng"),
+    (lambda r: fd.he_normal((8, 8), chunks=4, rng="rng"), TypeError, "rng"),
+    (lambda r: fd.he_normal((8, 8), chunks=4, rng=r, gain=2.0), TypeError, "gain"),
+    (lambda r: fd.he_normal((8, 8), chunks=(3,), rng=r), ValueError, "chunks"),
+    (lambda r: fd.he_normal(None, chunks=4, rng=r), TypeError, "shape"),
+    (lambda r: fd.he_normal((8, 8), "int8", chunks=4, rng=r), TypeError, "dtype"),
+    (lambda r: fd.he_normal((8, 8), chunks=4, rng=r, mode="fan_sideways"), ValueError, "mode"),
+    (lambda r: fd.constant((8, 8), "float16", chunks=4, value=1e6), ValueError, "value"),
+    (lambda r: fd.initializer("no_such_init", (8, 8), rng=r), ValueError, "no_such_init"),
+    (lambda r: fd.random_normal((8, 8), chunks=4, rng=r, n_threads=0), ValueError, "n_threads"),
+])
+def test_initializer_bad_input(call, exc, match):
+    rng = fd.default_rng(0)
+    with pytest.raises(exc, match=match):
+        call(rng)
+    assert rng.position == 0
+
+
+def test_initializer_graph_carries_no_data():
+    x = fd.he_normal((65536, 65536), chunks="auto", seed=7)  # 16 GiB, as in issue 6
+    for task in dict(x.__dask_graph__()).values():
+        finder = _ArrayFinder(io.BytesIO())
+        finder.dump(task)
+        assert finder.arrays == []
+    init = inits.HeNormal(layout="torch")
+    assert x.dtype == np.float32
+    (draw,) = {d for t in dict(x.__dask_graph__()).values()
+               for d in _draws_in(t)}
+    assert (draw.method, draw.params) == init.plan((65536, 65536))
+
+
+def _draws_in(task):
+    finder = _ArrayFinder(io.BytesIO())
+    finder.dump(task)
+    return finder.draws
+
+
+def test_functions_cover_the_catalogue():
+    for name in inits.FUNCTIONS:
+        fn = getattr(fd, name)
+        assert name in fd.__all__
+        params = set(inspect.signature(fn).parameters)
+        local = set(inspect.signature(getattr(inits, name)).parameters)
+        assert params == (local - {"out"}) | {"chunks"}, name
