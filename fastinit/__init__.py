@@ -8,6 +8,7 @@ from ._dtypes import bfloat16
 from ._generator import Generator, default_rng
 from ._threads import get_num_threads, threads
 from ._simd import simd_info
+from .model import init_model, init_tensor
 from .numba import Distribution, distribution, sample  # Numba itself loads on first use
 
 __version__ = "0.1.0"
@@ -24,6 +25,8 @@ __all__ = [
     "default_rng",
     "distribution",
     "get_num_threads",
+    "init_model",
+    "init_tensor",
     "openmp_enabled",
     "philox4x32",
     "sample",

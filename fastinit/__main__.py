@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 SUBCOMMANDS = {
     "info": "info",
     "bench": "bench",
+    "init": "init",
 }
 
 
