@@ -19,6 +19,7 @@ Linear, Conv*d, ConvTranspose*d   weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_
                                   (``kaiming_uniform_(a=sqrt(5))`` is that bound)
 Bilinear                          U(+-1/sqrt(in1_features)) for weight and bias
 Embedding, EmbeddingBag           N(0, 1); the ``padding_idx`` row zeroed afterwards
+                                  (also after a rule's initializer)
 LayerNorm, RMSNorm, GroupNorm,    weight ones, bias zeros; BatchNorm running
 BatchNorm*d, InstanceNorm*d       statistics reset (``reset_running_stats``)
 RNN, LSTM, GRU and their cells    U(+-1/sqrt(hidden_size))
@@ -247,9 +248,9 @@ def _plan(module: nn.Module, rules: Optional[Rules], unmatched: str) -> list[_It
                     continue
             if entry is not None:
                 entry = {"shape": list(shape), "dtype": _NUMPY_DTYPES[param.dtype].name, **entry}
-            padding = None
-            if (rule is ... and name not in overrides and local == "weight"
-                    and isinstance(mod, (nn.Embedding, nn.EmbeddingBag))):
+            padding = None  # zeroed after any init, as PyTorch and transformers do
+            if entry is not None and local == "weight" and isinstance(
+                    mod, (nn.Embedding, nn.EmbeddingBag)):
                 padding = mod.padding_idx
             items.append(_Item(name, param, entry, padding))
     if missing and unmatched == "error":

@@ -190,6 +190,9 @@ def test_rules():
     assert torch.equal(module[3].weight, before)  # None: left as it is
     spec = ft.module_spec(module, rules)
     assert "3.weight" not in spec and spec["0.bias"]["init"] == "zeros"
+    emb = ft.init_module_(nn.Embedding(20, 8, padding_idx=3), seed=0,
+                          rules={"*": ("normal", {"stddev": 0.02})})
+    assert torch.all(emb.weight[3] == 0) and torch.all(emb.weight[2] != 0)
 
 
 def test_rules_with_layout_aware_initializers():

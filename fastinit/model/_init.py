@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any, Iterator, Optional, Union, overload
+from typing import Any, ContextManager, Optional, Union, overload
 
 import numpy as np
 
 from .._generator import Generator, default_rng
 from .._seeding import SeedLike
-from .._threads import resolve_threads, threads
+from .._threads import threads
 from .._validation import check_out, memory_available_bytes
 from ._atomic import PathLike, check_target, format_bytes
 from ._initializers import fill_tensor
@@ -20,15 +20,9 @@ from ._spec import ModelSpec, SpecLike, TensorSpec, load_spec
 SeedOrGenerator = Union[SeedLike, Generator]
 
 
-@contextlib.contextmanager
-def _thread_count(n_threads: Optional[int]) -> Iterator[None]:
-    """``fastinit.threads(n_threads)``, or the caller's setting when None."""
-    if n_threads is None:
-        yield
-        return
-    resolve_threads(n_threads)  # checks it
-    with threads(n_threads):
-        yield
+def _thread_count(n_threads: Optional[int]) -> ContextManager[None]:
+    """``fastinit.threads(n_threads)`` (which checks it), or the caller's setting when None."""
+    return contextlib.nullcontext() if n_threads is None else threads(n_threads)
 
 
 def _file_metadata(model: ModelSpec, rng: Generator) -> dict[str, str]:
