@@ -40,8 +40,9 @@ from tests.hardening_reference import (
     same_bits,
 )
 
+# FASTINIT_HYPOTHESIS_EXAMPLES=2000 (say) for a thorough run
 PROPERTY = settings(
-    max_examples=40,
+    max_examples=int(os.environ.get("FASTINIT_HYPOTHESIS_EXAMPLES", 40)),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
