@@ -6,13 +6,15 @@ Everything here runs after validation: the Python facade
 (``fastinit._generator``) checks dtypes, shapes, contiguity and parameters
 before calling in, so these functions trust their arguments.
 
-Work is cut into rounds of ``ROUND_PER_THREAD`` elements per thread.  Within a
-round the elements are split statically and contiguously among the threads,
-which also makes the fill the parallel first touch of a fresh array.  Between
-rounds the GIL is taken back to check for Ctrl-C, so a multi-gigabyte fill
+A fill is one OpenMP parallel region.  Work is cut into rounds of
+``ROUND_PER_THREAD`` elements per thread; within a round the elements are
+split statically and contiguously among the threads, which also makes the
+fill the parallel first touch of a fresh array.  Threads do not wait for each
+other between rounds (no barrier, no spinning), and the calling thread takes
+the GIL between its rounds to check for Ctrl-C, so a multi-gigabyte fill
 stops within milliseconds of an interrupt.
 """
-from cython.parallel cimport prange
+from cython.parallel cimport parallel, prange
 from libc.stdint cimport uint16_t, uint32_t, uint64_t, int64_t, uintptr_t
 cimport numpy as cnp
 
@@ -20,10 +22,15 @@ cnp.import_array()
 
 cdef extern from "Python.h":
     int PyErr_CheckSignals() except -1
+    int PyErr_CheckSignals_nocheck "PyErr_CheckSignals" ()
 
 cdef extern from "fi_openmp.h" nogil:
     int fi_omp_max_threads()
+    int fi_omp_num_threads()
+    int fi_omp_thread_num()
     int fi_openmp_enabled()
+    int fi_flag_get(const int *flag)
+    void fi_flag_set(int *flag)
 
 cdef extern from "fi_philox.h" nogil:
     ctypedef struct fi_stream:
@@ -156,10 +163,10 @@ def fill(int kind, int dtype, cnp.ndarray out, tuple key, tuple stream, uint64_t
     """
     cdef fi_stream s
     cdef fi_params p
-    cdef int64_t total = out.size, cols, rows, start, end, span
+    cdef int64_t total = out.size, cols, rows, start, end
     cdef int64_t itemsize = out.itemsize
     cdef int wpe = fi_words_per_element(kind, dtype)
-    cdef int nt = n_threads, t
+    cdef int nt = n_threads
     cdef char *ptr = <char *>cnp.PyArray_DATA(out)
     cdef cnp.ndarray offsets
     cdef const int64_t *offs
@@ -179,22 +186,57 @@ def fill(int kind, int dtype, cnp.ndarray out, tuple key, tuple stream, uint64_t
     offs = <const int64_t *>cnp.PyArray_DATA(offsets)
     if total < SERIAL_BELOW or nt < 1:
         nt = 1
-    start = 0
-    while start < total:
-        end = start + <int64_t>nt * ROUND_PER_THREAD
-        if end > total:
-            end = total
-        span = end - start
-        if nt == 1:
+    if nt == 1:
+        start = 0
+        while start < total:
+            end = min(start + ROUND_PER_THREAD, total)
             with nogil:
                 _fill_span(kind, dtype, &s, word_base, wpe, offs, cols, ptr, itemsize, &p,
                            start, end)
-        else:
-            for t in prange(nt, nogil=True, schedule="static", chunksize=1, num_threads=nt):
-                _fill_span(kind, dtype, &s, word_base, wpe, offs, cols, ptr, itemsize, &p,
-                           start + span * t // nt, start + span * (t + 1) // nt)
-        PyErr_CheckSignals()
-        start = end
+            PyErr_CheckSignals()
+            start = end
+        return
+    _parallel_fill(kind, dtype, &s, word_base, wpe, offs, cols, ptr, itemsize, &p, total, nt)
+
+
+cdef int _signal_raised() noexcept with gil:
+    """1 when a signal handler raised (Ctrl-C); the exception is left set."""
+    return PyErr_CheckSignals_nocheck() != 0
+
+
+cdef int _reraise() except -1:
+    return -1  # propagates the exception _signal_raised left set
+
+
+cdef int _parallel_fill(int kind, int dtype, const fi_stream *s, uint64_t word_base, int wpe,
+                        const int64_t *offs, int64_t cols, char *ptr, int64_t itemsize,
+                        const fi_params *p, int64_t total, int nt) except -1:
+    """One parallel region for the whole fill.  Rounds of ROUND_PER_THREAD
+    elements per thread are split statically among the team's threads (the
+    fill is the parallel first touch of a fresh array); threads go through
+    the rounds without waiting for each other, and the calling thread (0)
+    checks for Ctrl-C between its rounds, stopping everyone."""
+    cdef int stop = 0
+    cdef int *stop_flag = &stop
+    cdef int t, team
+    cdef int64_t round_elems, r_start, r_end, span, lo, hi
+    with nogil, parallel(num_threads=nt):
+        t = fi_omp_thread_num()
+        team = fi_omp_num_threads()  # may be fewer than asked: split by the real team
+        round_elems = <int64_t>team * ROUND_PER_THREAD
+        r_start = 0
+        while r_start < total and not fi_flag_get(stop_flag):
+            r_end = min(r_start + round_elems, total)
+            span = r_end - r_start
+            lo = r_start + span * t // team
+            hi = r_start + span * (t + 1) // team
+            _fill_span(kind, dtype, s, word_base, wpe, offs, cols, ptr, itemsize, p, lo, hi)
+            if t == 0 and _signal_raised():
+                fi_flag_set(stop_flag)
+            r_start = r_end
+    if stop:
+        _reraise()
+    return 0
 
 
 def fill_constant(cnp.ndarray out, uint64_t value_bits, int n_threads):
