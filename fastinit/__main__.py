@@ -11,6 +11,7 @@ SUBCOMMANDS = {
     "info": "info",
     "bench": "bench",
     "init": "init",
+    "diagnose": "diagnose",
 }
 
 
