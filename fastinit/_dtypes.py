@@ -45,3 +45,13 @@ def resolve_float_dtype(dtype: DTypeLike, argname: str = "dtype") -> np.dtype:
 
 def kernel_dtype(dtype: np.dtype) -> int:
     return FLOAT_DTYPES[dtype]
+
+
+def resolve_output_dtype(dtype: DTypeLike, out: Any) -> np.dtype:
+    """The dtype of a draw: ``dtype`` if given, else ``out``'s, else float64
+    (NumPy's default)."""
+    if dtype is not None:
+        return resolve_float_dtype(dtype)
+    if isinstance(out, np.ndarray):
+        return resolve_float_dtype(out.dtype, "out.dtype")
+    return np.dtype(np.float64)

@@ -177,12 +177,8 @@ class Generator:
         shape = normalize_size(size)
         if method == "random_raw":
             dt = np.dtype(np.uint32)
-        elif dtype is not None:
-            dt = _dtypes.resolve_float_dtype(dtype)
-        elif isinstance(out, np.ndarray):
-            dt = _dtypes.resolve_float_dtype(out.dtype, "out.dtype")
         else:
-            dt = np.dtype(np.float64)
+            dt = _dtypes.resolve_output_dtype(dtype, out)
         if out is not None:
             check_out(out, dt, shape)
         kind, kparams = _METHODS[method](dt, **params)

@@ -562,12 +562,7 @@ def sample(rng: Any, dist: Distribution, size: SizeLike = None, dtype: Any = Non
     dist = _check_dist(dist)
     nt = _threads.resolve_threads(n_threads)
     shape = normalize_size(size)
-    if dtype is not None:
-        dt = _dtypes.resolve_float_dtype(dtype)
-    elif isinstance(out, np.ndarray):
-        dt = _dtypes.resolve_float_dtype(out.dtype, "out.dtype")
-    else:
-        dt = np.dtype(np.float64)
+    dt = _dtypes.resolve_output_dtype(dtype, out)
     if out is not None:
         check_out(out, dt, shape)
     values = dist.bind(params)
