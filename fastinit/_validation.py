@@ -167,14 +167,19 @@ def allocate(shape: tuple[int, ...], dtype: np.dtype, argname: str = "size") -> 
     if count == 0 and math.prod(d for d in shape if d) * dtype.itemsize > _MAX_DIM:
         # NumPy refuses such empty shapes too, without naming the argument
         raise ValueError(f"{argname}={shape} is too large for an array of {dtype}, even empty")
+    check_memory(nbytes, f"{argname}={shape} of {dtype}")
+    return np.empty(shape, dtype)
+
+
+def check_memory(nbytes: int, what: str) -> None:
+    """MemoryError naming ``what`` when ``nbytes`` exceed the memory available now."""
     if nbytes > _CHECK_MEMORY_ABOVE:
         limit = memory_available_bytes()
         if nbytes > limit:
             raise MemoryError(
-                f"{argname}={shape} of {dtype} needs {nbytes / 2**30:.3g} GiB, more than the "
+                f"{what} needs {nbytes / 2**30:.3g} GiB, more than the "
                 f"{limit / 2**30:.3g} GiB of memory available to this process"
             )
-    return np.empty(shape, dtype)
 
 
 def check_out(out: object, dtype: Optional[np.dtype], shape: Optional[tuple[int, ...]],

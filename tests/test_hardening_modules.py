@@ -450,10 +450,6 @@ def test_initializers_work_or_are_refused_naming_the_argument(name, shape, dtype
         assert same_bits(out, fresh) and guards() == around
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="orthogonal() checks only its "
-                   "output against free memory; its float32/float64 Gaussian workspace (as "
-                   "large again) is allocated unchecked, so the pair can exceed memory and the "
-                   "OOM killer ends the process during the fill")
 def test_orthogonal_workspace_counts_against_free_memory():
     pytest.importorskip("fastinit.initializers")
     if "asan" in os.environ.get("LD_PRELOAD", ""):

@@ -41,7 +41,7 @@ from typing import Any, Optional
 import numpy as np
 
 from .._generator import Generator
-from .._validation import SizeLike, allocate, positive
+from .._validation import SizeLike, allocate, check_memory, positive
 from ._base import Initializer, check_seed, register, with_call_doc
 from ._fans import resolve_layout
 
@@ -266,11 +266,15 @@ class Orthogonal(Initializer):
     def _fill(self, shape: tuple[int, ...], dtype: np.dtype, gen: Optional[Generator],
               out: Optional[np.ndarray], n_threads: Optional[int]) -> np.ndarray:
         rows, cols, axis = flat_dims(shape, self.layout, self.column_axis)
+        work = np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
+        # the Gaussian workspace (and its product) come on top of the output
+        workspace = 2 * rows * cols * work.itemsize
+        output = 0 if out is not None else rows * cols * dtype.itemsize
+        check_memory(workspace + output, f"orthogonal shape={tuple(shape)} of {dtype}")
         target = out if out is not None else allocate(shape, dtype, "shape")
         if target.size == 0:
             return target
         assert gen is not None
-        work = np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
         big, small = max(rows, cols), min(rows, cols)
         moved = axis != len(shape) - 1 and self.layout != "torch"
         if self.algorithm == "qr":
