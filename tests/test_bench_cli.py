@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 
 import pytest
 
@@ -121,3 +122,17 @@ def test_parse_count(text, value):
 def test_parse_count_rejects(text):
     with pytest.raises(argparse.ArgumentTypeError):
         parse_count(text)
+
+
+def test_missing_matplotlib_is_explained(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
+    common = ["bench", "--quick", "-q", "--sections", "threads", "--impls", "fastinit",
+              "--size", "2^12"]
+    png = tmp_path / "x.png"
+    assert main(common + ["--plot", str(png)]) == 1  # asked for explicitly: an error
+    err = capsys.readouterr().err
+    assert "matplotlib" in err and "pip install" in err and not png.exists()
+    monkeypatch.chdir(tmp_path)
+    assert main(common) == 0  # the default plot: a note, the table is still printed
+    captured = capsys.readouterr()
+    assert "matplotlib" in captured.err and "G samples/s vs threads" in captured.out

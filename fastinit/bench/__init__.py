@@ -22,7 +22,7 @@ from ._machine import cpu_model, describe, machine_info
 from ._report import format_bytes, format_size, format_table, write_json
 from ._suite import (ISSUE2_SIZE, MODES, SECTIONS, Results, Settings, default_thread_counts,
                      derive, run_suite, settings_for)
-from ._timing import Measurement, cpu_busy_fraction, measure_interleaved, plan_repeats
+from ._timing import Measurement, cpu_busy_fraction, measure_fills, plan_repeats
 
 
 def plot(results: Results, path: str) -> None:
@@ -49,6 +49,6 @@ __all__ = [
     "BASELINE", "DTYPES", "IMPLEMENTATIONS", "ISSUE2_SIZE", "MODES", "OPERATIONS", "PARAMS",
     "REFERENCE", "SECTIONS", "Fill", "Measurement", "Results", "Settings", "cpu_busy_fraction",
     "cpu_model", "default_thread_counts", "derive", "describe", "format_bytes", "format_size",
-    "format_table", "machine_info", "make_fill", "measure_interleaved", "plan_repeats", "plot",
+    "format_table", "machine_info", "make_fill", "measure_fills", "plan_repeats", "plot",
     "run_suite", "settings_for", "torch_available", "touched", "write_json",
 ]

@@ -35,6 +35,7 @@ def _pyplot() -> Any:
     return plt
 
 
+
 def plot(results: Results, path: str | os.PathLike) -> None:
     """Write a PNG: G samples/s vs array size (left) and vs threads (right).
 
@@ -55,6 +56,7 @@ def plot(results: Results, path: str | os.PathLike) -> None:
         With an installation hint when matplotlib is missing.
     """
     plt = _pyplot()
+    from matplotlib.ticker import NullLocator
     fig, axes = plt.subplots(len(SWEEP_OPS), 2, figsize=(12, 4.2 * len(SWEEP_OPS)),
                              squeeze=False)
     for row, op in enumerate(SWEEP_OPS):
@@ -104,14 +106,18 @@ def plot(results: Results, path: str | os.PathLike) -> None:
         ax.set_ylabel("G samples/s")
         if counts:
             ax.set_xticks(counts, [str(c) for c in counts])
-            ax.minorticks_off()
+            ax.xaxis.set_minor_locator(NullLocator())
         ax.set_title(f"{op}, {SWEEP_DTYPE}, in place: vs threads"
                      + (f" (n=2^{n.bit_length() - 1})" if n and n & (n - 1) == 0 else ""))
         ax.grid(True, which="both", alpha=0.3)
         if tseries:
             ax.legend(fontsize=8)
-    fig.suptitle(f"fastinit bench ({results.settings.mode}): {describe(results.machine)}",
-                 fontsize=9)
+    title = f"fastinit bench ({results.settings.mode}): {describe(results.machine)}"
+    busy = results.busy()
+    if busy is not None and busy > 0.15:
+        title += (f"\nother processes kept up to {busy:.0%} of the CPUs busy around the run: "
+                  "noisy, multi-threaded figures especially")
+    fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -73,14 +73,14 @@ def format_table(results: Results) -> str:
         f"fastinit bench ({s.mode}): {describe(results.machine)}",
         f"best of {s.min_repeats}-{s.max_repeats} timed calls"
         + (f" (2 for calls over {s.slow_s:g} s)" if s.slow_s and s.min_repeats > 2 else "")
-        + f" after {s.warmup} warmup, candidates interleaved; GB/s = bytes written / time",
+        + f" right after {s.warmup} warmup call; GB/s = bytes written / time",
         "x NumPy = speed relative to NumPy Generator(PCG64) in the same comparison; "
         "% bw = GB/s relative to a plain parallel store of the same bytes (fill_constant)",
     ]
-    busy = results.cpu_busy_before
+    busy = results.busy()
     if busy is not None and busy > 0.15:
-        lines.append(f"WARNING: other processes kept {busy:.0%} of the CPUs busy before the "
-                     "run; expect noisy (multi-threaded especially) figures")
+        lines.append(f"WARNING: other processes kept up to {busy:.0%} of the CPUs busy around "
+                     "the run; expect noisy (multi-threaded especially) figures")
     for section, title in (("table", "in place (preallocated, already-touched out)"),
                            ("fresh", "fresh allocation + fill (what users see)")):
         for group in _groups([m for m in results.measurements if m.section == section]):

@@ -15,7 +15,7 @@ from .._validation import memory_limit_bytes
 from ._fills import (BASELINE, DTYPES, IMPLEMENTATIONS, OPERATIONS, REFERENCE, Fill,
                      make_fill, touched)
 from ._machine import machine_info
-from ._timing import Measurement, cpu_busy_fraction, measure_interleaved
+from ._timing import Measurement, cpu_busy_fraction, measure_fills
 
 #: Sections of a run, in order.
 SECTIONS: tuple[str, ...] = ("table", "fresh", "sizes", "threads")
@@ -88,6 +88,9 @@ class Settings:
         differ from PCG64 by more than the bit generator's cost alone:
         ``random`` and ``standard_normal`` in float32 and float64 (the other
         rows are those draws plus an affine map or a cast).
+    interleave : bool
+        Time the candidates of a comparison in round-robin order instead of
+        back to back (see ``fastinit.bench._timing``).
     """
 
     mode: str
@@ -107,6 +110,7 @@ class Settings:
     budget_s: float = 0.08
     slow_s: Optional[float] = None
     all_numpy_variants: bool = False
+    interleave: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able copy."""
@@ -175,8 +179,9 @@ class Results:
         ISO 8601 UTC start time.
     elapsed_s : float
         Wall time of the run.
-    cpu_busy_before : float or None
-        Fraction of the CPUs busy just before the run (other processes).
+    cpu_busy_before, cpu_busy_after : float or None
+        Fraction of the CPUs busy (other processes) just before and just
+        after the run.
     skipped : list of str
         Comparisons left out, and why.
     """
@@ -187,7 +192,13 @@ class Results:
     started: str = ""
     elapsed_s: float = 0.0
     cpu_busy_before: Optional[float] = None
+    cpu_busy_after: Optional[float] = None
     skipped: list[str] = field(default_factory=list)
+
+    def busy(self) -> Optional[float]:
+        """The larger of :attr:`cpu_busy_before` and :attr:`cpu_busy_after`."""
+        values = [b for b in (self.cpu_busy_before, self.cpu_busy_after) if b is not None]
+        return max(values) if values else None
 
     def select(self, section: str, **match: Any) -> list[Measurement]:
         """Measurements of ``section`` whose info matches ``match``."""
@@ -201,6 +212,7 @@ class Results:
             "started": self.started,
             "elapsed_s": self.elapsed_s,
             "cpu_busy_before": self.cpu_busy_before,
+            "cpu_busy_after": self.cpu_busy_after,
             "settings": self.settings.to_dict(),
             "machine": self.machine,
             "skipped": self.skipped,
@@ -263,10 +275,10 @@ class _Runner:
             return
         t0 = time.perf_counter()
         try:
-            ms = measure_interleaved(chosen, section, warmup=self.s.warmup,
-                                     min_repeats=self.s.min_repeats,
-                                     max_repeats=self.s.max_repeats, budget_s=self.s.budget_s,
-                                     slow_s=self.s.slow_s)
+            ms = measure_fills(chosen, section, warmup=self.s.warmup,
+                               min_repeats=self.s.min_repeats, max_repeats=self.s.max_repeats,
+                               budget_s=self.s.budget_s, slow_s=self.s.slow_s,
+                               interleave=self.s.interleave)
         finally:
             for f in chosen:
                 f.close()
@@ -382,6 +394,7 @@ def run_suite(settings: Settings, progress: Optional[Progress] = None) -> Result
     for section in settings.sections:
         getattr(runner, section)()
     results.elapsed_s = time.perf_counter() - t0
+    results.cpu_busy_after = cpu_busy_fraction()
     after = machine_info()  # torch is imported by the first torch fill: its threads now
     results.machine["torch_threads"] = after["torch_threads"]
     results.machine["loadavg_after"] = after["loadavg"]

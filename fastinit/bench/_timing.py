@@ -1,10 +1,16 @@
-"""Timing: warm up, then best of several repeats, interleaved across implementations.
+"""Timing: per candidate, a warmup call, then the best of several back-to-back repeats.
 
-On a shared machine the load drifts during a run.  Timing the candidates of
-one comparison in round-robin order (A B C A B C ...) exposes all of them to
-the same conditions, so their ratios stay meaningful even when absolute
-times move; the best (minimum) of the repeats is the figure reported, as
-pytest-benchmark's ``min``.
+This is what ``benchmark.pedantic(rounds=..., warmup_rounds=1)`` does in the
+pytest-benchmark suite, so the CLI and pytest-benchmark figures agree.  The
+candidates of one comparison run one after the other within seconds, so
+their ratios are taken under the same conditions.
+
+Why not round-robin (A B C A B C ...), which would spread slow drifts of a
+shared machine evenly?  Because it wakes every thread pool from sleep before
+each timed call: OpenMP workers that spin between back-to-back calls sleep
+while another library runs, and waking a sleeping worker costs from ~0.3 ms
+(idle VM) to a scheduler tick or more (busy machine) per call -- a cost of
+the interleaving, not of the fill.  ``interleave=True`` is still available.
 """
 from __future__ import annotations
 
@@ -120,16 +126,14 @@ def _timed(fill: Fill) -> float:
     return t1 - t0
 
 
-def measure_interleaved(fills: Sequence[Fill], section: str, *, warmup: int = 1,
-                        min_repeats: int = 3, max_repeats: int = 20,
-                        budget_s: float = 0.25,
-                        slow_s: Optional[float] = None) -> list[Measurement]:
-    """Time ``fills`` against each other, in round-robin order.
+def measure_fills(fills: Sequence[Fill], section: str, *, warmup: int = 1,
+                  min_repeats: int = 3, max_repeats: int = 20, budget_s: float = 0.25,
+                  slow_s: Optional[float] = None,
+                  interleave: bool = False) -> list[Measurement]:
+    """Time ``fills`` against each other.
 
     Each fill gets ``warmup`` untimed calls, then a number of timed repeats
-    chosen from the warmup's duration (:func:`plan_repeats`).  Rounds visit
-    every fill that still needs repeats, so all of them are measured under
-    the same conditions.
+    chosen from the warmup's duration (:func:`plan_repeats`), back to back.
 
     Parameters
     ----------
@@ -145,24 +149,38 @@ def measure_interleaved(fills: Sequence[Fill], section: str, *, warmup: int = 1,
         Target seconds of timed calls per fill.
     slow_s : float, optional
         Fills whose warmup took longer get 2 repeats (:func:`plan_repeats`).
+    interleave : bool
+        Warm up every fill first, then time them in round-robin order
+        (see the module docstring for why this is not the default).
 
     Returns
     -------
     list of Measurement
         In the order of ``fills``.
     """
-    warm, plans = [], []
-    for fill in fills:
+    def warm_up(fill: Fill) -> tuple[float, int]:
         first = _timed(fill)
         for _ in range(max(warmup, 1) - 1):
             first = min(first, _timed(fill))
-        warm.append(first)
-        plans.append(plan_repeats(first, budget_s, min_repeats, max_repeats, slow_s))
+        return first, plan_repeats(first, budget_s, min_repeats, max_repeats, slow_s)
+
+    warm: list[float] = []
     times: list[list[float]] = [[] for _ in fills]
-    for r in range(max(plans) if plans else 0):
+    if not interleave:
         for i, fill in enumerate(fills):
-            if r < plans[i]:
-                times[i].append(_timed(fill))
+            first, repeats = warm_up(fill)
+            warm.append(first)
+            times[i] = [_timed(fill) for _ in range(repeats)]
+    else:
+        plans = []
+        for fill in fills:
+            first, repeats = warm_up(fill)
+            warm.append(first)
+            plans.append(repeats)
+        for r in range(max(plans) if plans else 0):
+            for i, fill in enumerate(fills):
+                if r < plans[i]:
+                    times[i].append(_timed(fill))
     return [Measurement(section, fill.info(), t, w) for fill, t, w in zip(fills, times, warm)]
 
 

@@ -107,6 +107,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="minimum timed calls per candidate (default 3; 2 with --quick)")
     parser.add_argument("--budget", type=float, metavar="SECONDS",
                         help="target seconds of timed calls per candidate and comparison")
+    parser.add_argument("--interleave", action="store_true",
+                        help="time the candidates of a comparison round-robin instead of back "
+                             "to back (spreads drifts, but wakes thread pools before each call)")
     parser.add_argument("--json", metavar="PATH", help="write the raw figures as JSON")
     plot = parser.add_mutually_exclusive_group()
     plot.add_argument("--plot", metavar="PATH",
@@ -138,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
             mode, table_size=args.size, sweep_sizes=tuple(args.sweep_sizes or ()) or None,
             ops=args.ops, dtypes=args.dtypes, impls=args.impls, sections=args.sections,
             threads=args.threads, min_repeats=args.repeats, budget_s=args.budget,
+            interleave=args.interleave or None,
             all_numpy_variants=True if args.all_numpy or (args.impls and set(args.impls) & {
                 "numpy-philox", "numpy-sfc64"}) else None)
     except (ValueError, TypeError) as exc:
