@@ -45,7 +45,7 @@ from __future__ import annotations
 import fnmatch
 import math
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Union
 
 import numpy as np
 import torch
@@ -54,8 +54,10 @@ from torch import nn
 from fastinit._dtypes import bfloat16
 from fastinit._generator import default_rng
 from fastinit.initializers import compute_fans
-from fastinit.model._init import SeedOrGenerator, _thread_count
-from fastinit.model._initializers import fill_tensor, is_layout_aware
+from fastinit._threads import resolve_threads
+from fastinit.model._fill import fill_tensors
+from fastinit.model._init import SeedOrGenerator
+from fastinit.model._initializers import is_layout_aware
 from fastinit.model._spec import ENTRY_KEYS, parse_entry
 
 __all__ = ["init_module_", "module_spec"]
@@ -297,15 +299,16 @@ def _numpy_view(tensor: torch.Tensor) -> np.ndarray:
     return tensor.numpy()
 
 
-def _fill_param(param: torch.Tensor, fill: Callable[[np.ndarray], None]) -> None:
+def _target(param: torch.Tensor) -> tuple[np.ndarray, Optional[torch.Tensor]]:
+    """The array to fill for ``param``: a view of its memory, or a CPU staging copy's.
+
+    Returns the array and the staging tensor to copy back (None when in place).
+    """
     data = param.detach()
     if data.device.type == "cpu" and data.is_contiguous():
-        fill(_numpy_view(data))  # in place, no copy
-        return
+        return _numpy_view(data), None  # in place, no copy
     staging = torch.empty(tuple(data.shape), dtype=data.dtype, device="cpu")
-    fill(_numpy_view(staging))
-    with torch.no_grad():
-        data.copy_(staging)
+    return _numpy_view(staging), staging
 
 
 def init_module_(module: nn.Module, seed: SeedOrGenerator = 0,
@@ -359,13 +362,19 @@ def init_module_(module: nn.Module, seed: SeedOrGenerator = 0,
     tensors = [(item, parse_entry(item.name, item.entry, f"parameter {item.name!r}"))
                for item in items if item.entry is not None]
     rng = default_rng(seed)
-    with _thread_count(n_threads):
-        for item, tensor in tensors:
-            def fill(view: np.ndarray, tensor: Any = tensor, item: _Item = item) -> None:
-                fill_tensor(tensor, rng, view)
-                if item.padding_idx is not None:
-                    view[item.padding_idx] = 0
-            _fill_param(item.param, fill)
+    resolve_threads(n_threads)  # checks it before anything is written
+    targets = {item.name: (item, *_target(item.param)) for item, _ in tensors}
+
+    def finish(tensor: Any) -> None:
+        item, array, staging = targets[tensor.name]
+        if item.padding_idx is not None:
+            array[item.padding_idx] = 0
+        if staging is not None:
+            with torch.no_grad():
+                item.param.copy_(staging)
+
+    fill_tensors([(tensor, targets[tensor.name][1]) for _, tensor in tensors], rng, n_threads,
+                 finish)
     for mod in module.modules():
         if _own(mod, nn.modules.batchnorm._NormBase, "reset_running_stats"):
             mod.reset_running_stats()

@@ -86,6 +86,24 @@ def test_reorder_add_remove_change_nothing_else():
                 assert _bits(arrays[name]) == _bits(base[name]), name
 
 
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+def test_pieces_equal_the_whole_tensor_draw(monkeypatch, n_threads):
+    """Tensors cut into pieces filled by several workers: the same bits as one call."""
+    import fastinit.model._fill as mf
+
+    monkeypatch.setattr(mf, "CHUNK", 1000)  # every tensor above 1000 elements is cut
+    spec = _spec()
+    spec["orth"] = {"shape": [30, 20], "init": "orthogonal", "layout": "torch"}  # stays whole
+    spec["big_ones"] = {"shape": [2500], "dtype": "float16", "init": "ones"}
+    arrays = init_model(spec, seed=5, n_threads=n_threads)
+    model = load_spec(spec)
+    for name, tensor in model.tensors.items():
+        whole = tensor.initializer(tensor.shape, tensor.dtype,
+                                   rng=fastinit.default_rng(5).stream(name))
+        assert _bits(arrays[name]) == _bits(whole), name
+    assert model.tensors["embed.weight"].size > 3 * 1000  # really cut
+
+
 def test_seed_matters_and_threads_do_not():
     spec = _spec()
     a = init_model(spec, seed=1, n_threads=1)
@@ -185,8 +203,9 @@ def test_progress_callback_and_bar(capsys):
     spec = _spec()
     init_model(spec, progress=events.append)
     assert all(isinstance(e, ProgressEvent) for e in events)
-    assert [e.name for e in events] == _tensor_names(spec)
-    assert events[-1].tensors_done == events[-1].tensors_total == len(events)
+    assert sorted(e.name for e in events) == sorted(_tensor_names(spec))  # as they complete
+    assert [e.tensors_done for e in events] == list(range(1, len(events) + 1))
+    assert events[-1].tensors_total == len(events)
     assert events[-1].bytes_done == events[-1].bytes_total == load_spec(spec).nbytes
     init_model(spec, progress=True)
     err = capsys.readouterr().err
@@ -243,22 +262,25 @@ def test_seed_none_is_recorded_and_repeatable(tmp_path):
     assert _bits(stored) == _bits(init_tensor(spec, "w", seed=seed))
 
 
-def test_error_mid_way_leaves_no_file(tmp_path, monkeypatch):
-    import fastinit.model._init as mi
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_error_mid_way_leaves_no_file(tmp_path, monkeypatch, n_threads):
+    import fastinit.model._fill as mf
 
     calls = []
-    real = mi.fill_tensor
+    real = mf._pieces
 
-    def failing(tensor, rng, out):
+    def failing(tensor, out, root):
         calls.append(tensor.name)
         if len(calls) == 3:
-            raise RuntimeError("simulated failure")
-        real(tensor, rng, out)
+            def boom():
+                raise RuntimeError("simulated failure")
+            return [(boom, out.size)]
+        return real(tensor, out, root)
 
-    monkeypatch.setattr(mi, "fill_tensor", failing)
+    monkeypatch.setattr(mf, "_pieces", failing)
     with pytest.raises(RuntimeError, match="simulated failure"):
-        init_model(_spec(), out=tmp_path / "m.safetensors")
-    assert len(calls) == 3 and os.listdir(tmp_path) == []
+        init_model(_spec(), out=tmp_path / "m.safetensors", n_threads=n_threads)
+    assert len(calls) >= 3 and os.listdir(tmp_path) == []
 
 
 def test_disk_full_leaves_no_file(tmp_path, monkeypatch):

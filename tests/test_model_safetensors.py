@@ -32,9 +32,11 @@ def _arrays():
 def _write(path, arrays, metadata=None):
     slots, size = plan_layout((n, a.shape, a.dtype) for n, a in arrays.items())
 
-    def fill(slot, view):
-        assert view.flags.c_contiguous and view.flags.writeable and view.flags.aligned
-        view[...] = arrays[slot.name]
+    def fill(views):
+        assert list(views) == [slot.name for slot in slots]  # file order
+        for name, view in views.items():
+            assert view.flags.c_contiguous and view.flags.writeable and view.flags.aligned
+            view[...] = arrays[name]
 
     return write_safetensors(path, slots, size, fill, metadata)
 
@@ -111,11 +113,12 @@ def test_exception_mid_way_leaves_no_file(tmp_path):
     slots, size = plan_layout((n, a.shape, a.dtype) for n, a in arrays.items())
     calls = []
 
-    def fill(slot, view):
-        calls.append(slot.name)
-        if len(calls) == 3:
-            raise RuntimeError("boom")
-        view[...] = arrays[slot.name]
+    def fill(views):
+        for name, view in views.items():
+            calls.append(name)
+            if len(calls) == 3:
+                raise RuntimeError("boom")
+            view[...] = arrays[name]
 
     with pytest.raises(RuntimeError, match="boom") as info:
         write_safetensors(tmp_path / "m.safetensors", slots, size, fill)
@@ -128,7 +131,7 @@ def test_existing_file_kept_on_error(tmp_path):
     path.write_bytes(b"old")
     slots, size = plan_layout([("a", (10,), np.dtype(np.float32))])
 
-    def fill(slot, view):
+    def fill(views):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
@@ -167,7 +170,7 @@ def test_free_space_checked_up_front(tmp_path, monkeypatch):
     slots, size = plan_layout([("a", (1000,), np.dtype(np.float32))])
     with pytest.raises(OSError, match="needs 4.07 kB but only 100 B") as info:
         write_safetensors(tmp_path / "m.safetensors", slots, size,
-                          lambda s, v: called.append(s))
+                          lambda views: called.append(views))
     assert info.value.errno == errno.ENOSPC and not called
     _only(tmp_path)
 

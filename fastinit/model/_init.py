@@ -1,28 +1,22 @@
 """init_model / init_tensor: every tensor of a spec from its own named sub-stream."""
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
-from typing import Any, ContextManager, Optional, Union, overload
+from typing import Optional, Union, overload
 
 import numpy as np
 
 from .._generator import Generator, default_rng
 from .._seeding import SeedLike
-from .._threads import threads
+from .._threads import resolve_threads
 from .._validation import check_out, memory_available_bytes
 from ._atomic import PathLike, check_target, format_bytes
-from ._initializers import fill_tensor
+from ._fill import fill_tensors
 from ._progress import ProgressLike, Tracker
 from ._safetensors import plan_layout, write_safetensors
 from ._spec import ModelSpec, SpecLike, TensorSpec, load_spec
 
 SeedOrGenerator = Union[SeedLike, Generator]
-
-
-def _thread_count(n_threads: Optional[int]) -> ContextManager[None]:
-    """``fastinit.threads(n_threads)`` (which checks it), or the caller's setting when None."""
-    return contextlib.nullcontext() if n_threads is None else threads(n_threads)
 
 
 def _file_metadata(model: ModelSpec, rng: Generator) -> dict[str, str]:
@@ -109,14 +103,14 @@ def init_model(spec: SpecLike, seed: SeedOrGenerator = 0, out: Optional[PathLike
     """
     model = load_spec(spec)
     rng = default_rng(seed)
-    with _thread_count(n_threads):
-        if out is None:
-            return _init_in_memory(model, rng, progress)
-        return _init_to_file(model, rng, out, progress)
+    resolve_threads(n_threads)  # checks it before anything is allocated
+    if out is None:
+        return _init_in_memory(model, rng, n_threads, progress)
+    return _init_to_file(model, rng, out, n_threads, progress)
 
 
-def _init_in_memory(model: ModelSpec, rng: Generator, progress: ProgressLike
-                    ) -> dict[str, np.ndarray]:
+def _init_in_memory(model: ModelSpec, rng: Generator, n_threads: Optional[int],
+                    progress: ProgressLike) -> dict[str, np.ndarray]:
     nbytes, available = model.nbytes, memory_available_bytes()
     if nbytes > available:
         raise MemoryError(
@@ -125,26 +119,23 @@ def _init_in_memory(model: ModelSpec, rng: Generator, progress: ProgressLike
             "out=... (streamed to disk, any size)"
         )
     tracker = Tracker(progress, len(model), nbytes)
-    arrays: dict[str, np.ndarray] = {}
-    for tensor in model.tensors.values():
-        array = np.empty(tensor.shape, tensor.dtype)
-        fill_tensor(tensor, rng, array)
-        arrays[tensor.name] = array
-        tracker.done(tensor.name, tensor.nbytes)
+    # Not touched here: the parallel fill is the first touch.
+    arrays = {t.name: np.empty(t.shape, t.dtype) for t in model.tensors.values()}
+    fill_tensors([(t, arrays[t.name]) for t in model.tensors.values()], rng, n_threads,
+                 tracker.done)
     tracker.close()
     return arrays
 
 
-def _init_to_file(model: ModelSpec, rng: Generator, out: PathLike, progress: ProgressLike
-                  ) -> Path:
+def _init_to_file(model: ModelSpec, rng: Generator, out: PathLike, n_threads: Optional[int],
+                  progress: ProgressLike) -> Path:
     target = check_target(out)
     slots, data_size = plan_layout((t.name, t.shape, t.dtype) for t in model.tensors.values())
     tracker = Tracker(progress, len(model), data_size, label=target.name)
 
-    def fill(slot: Any, view: np.ndarray) -> None:
-        tensor = model.tensors[slot.name]
-        fill_tensor(tensor, rng, view)
-        tracker.done(tensor.name, tensor.nbytes)
+    def fill(views: dict[str, np.ndarray]) -> None:
+        fill_tensors([(model.tensors[name], view) for name, view in views.items()], rng,
+                     n_threads, tracker.done)
 
     path = write_safetensors(target, slots, data_size, fill, _file_metadata(model, rng))
     tracker.close()
@@ -185,6 +176,5 @@ def init_tensor(spec: SpecLike, name: str, seed: SeedOrGenerator = 0, *,
         out = np.empty(tensor.shape, tensor.dtype)
     else:
         check_out(out, tensor.dtype, tensor.shape)
-    with _thread_count(n_threads):
-        fill_tensor(tensor, rng, out)
+    fill_tensors([(tensor, out)], rng, n_threads)
     return out

@@ -2,8 +2,8 @@
 
 An entry's ``init`` is anything ``fastinit.get`` accepts; the entry's other
 keys are the initializer's options (``layout`` among them).  Tensor ``name``
-is filled by ``initializer(shape, dtype, rng=root.stream(name), out=...)``:
-the named sub-stream, at position 0, whatever else is initialized.  An
+is what ``initializer(shape, dtype, rng=root.stream(name))`` draws: the named
+sub-stream, at position 0, whatever else is initialized (see ``_fill``).  An
 initializer's own ``seed`` is therefore not used here.
 """
 from __future__ import annotations
@@ -73,8 +73,3 @@ def is_layout_aware(init: Any) -> bool:
         return bool(_get()(init).layout_aware)
     except (TypeError, ValueError, OverflowError):
         return False
-
-
-def fill_tensor(tensor: Any, root: Any, out: np.ndarray) -> None:
-    """Fill ``out`` with tensor ``tensor.name`` of the spec, from ``root.stream(name)``."""
-    tensor.initializer(tensor.shape, tensor.dtype, rng=root.stream(tensor.name), out=out)

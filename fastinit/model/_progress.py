@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Callable, NamedTuple, Optional, TextIO, Union
+from typing import Any, Callable, NamedTuple, Optional, TextIO, Union
 
 from ._atomic import format_bytes
 
@@ -92,11 +92,12 @@ class Tracker:
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
 
-    def done(self, name: str, nbytes: int) -> None:
+    def done(self, tensor: Any) -> None:
+        """Count ``tensor`` (a TensorSpec) as filled."""
         self.tensors_done += 1
-        self.bytes_done += nbytes
+        self.bytes_done += tensor.nbytes
         if self.sink is not None:
-            self.sink(ProgressEvent(name, self.tensors_done, self.tensors_total,
+            self.sink(ProgressEvent(tensor.name, self.tensors_done, self.tensors_total,
                                     self.bytes_done, self.bytes_total, self.elapsed()))
 
     def close(self) -> None:

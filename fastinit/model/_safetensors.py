@@ -35,10 +35,6 @@ DTYPE_CODES: dict[np.dtype, str] = {
     bfloat16: "BF16",
 }
 
-#: Start asynchronous write-back of what has been filled every this many bytes.
-_WRITEBACK_EVERY = 64 << 20
-
-
 @dataclass(frozen=True)
 class Slot:
     """Where one tensor lies in the file's data region."""
@@ -105,9 +101,9 @@ def _write_all(fd: int, data: bytes, offset: int) -> None:
 
 
 def write_safetensors(path: PathLike, slots: Sequence[Slot], data_size: int,
-                      fill: Callable[[Slot, np.ndarray], None],
+                      fill: Callable[[dict[str, np.ndarray]], None],
                       metadata: Optional[Mapping[str, str]] = None, argname: str = "out") -> Path:
-    """Write a safetensors file atomically, ``fill(slot, view)`` writing each tensor.
+    """Write a safetensors file atomically, ``fill`` writing the tensors in place.
 
     Parameters
     ----------
@@ -116,8 +112,11 @@ def write_safetensors(path: PathLike, slots: Sequence[Slot], data_size: int,
     slots, data_size
         From :func:`plan_layout`.
     fill : callable
-        ``fill(slot, view)`` fills ``view`` (an ndarray of ``slot.shape`` and
-        ``slot.dtype`` mapped onto the file) in place.  Called in file order.
+        ``fill(views)``: ``views`` maps each tensor name, in file order, to
+        an ndarray of its shape and dtype mapped onto the file, to fill in
+        place.  The kernel writes dirty pages back as they accumulate
+        (throttling the fill to the disk's speed when they exceed its dirty
+        limits), so memory use stays bounded whatever the file size.
     metadata : mapping of str to str, optional
         The header's ``__metadata__``.
 
@@ -131,28 +130,18 @@ def write_safetensors(path: PathLike, slots: Sequence[Slot], data_size: int,
     target = Path(path)
     with atomic_file(target, data_start + data_size, argname) as fd:
         _write_all(fd, struct.pack("<Q", len(header)) + header, 0)
-        if data_size:
-            with open(fd, "r+b", closefd=False) as f:
-                data = np.memmap(f, dtype=np.uint8, mode="r+", offset=data_start,
-                                 shape=(data_size,))
-            try:
-                pending = 0
-                for slot in slots:
-                    view = data[slot.begin:slot.end].view(slot.dtype).reshape(slot.shape)
-                    fill(slot, view)
-                    del view
-                    pending += slot.nbytes
-                    if pending >= _WRITEBACK_EVERY:
-                        # Start writing back what is filled (asynchronously),
-                        # so the disk works while the next tensors are filled.
-                        _start_writeback(fd, data_start + slot.end - pending, pending)
-                        pending = 0
-                data.flush()
-            finally:
-                del data
+        if not data_size:
+            fill({slot.name: np.empty(slot.shape, slot.dtype) for slot in slots})
+            return target
+        with open(fd, "r+b", closefd=False) as f:
+            data = np.memmap(f, dtype=np.uint8, mode="r+", offset=data_start,
+                             shape=(data_size,))
+        try:
+            views = {slot.name: data[slot.begin:slot.end].view(slot.dtype).reshape(slot.shape)
+                     for slot in slots}
+            fill(views)
+            del views
+            data.flush()
+        finally:
+            del data
     return target
-
-
-def _start_writeback(fd: int, offset: int, length: int) -> None:
-    if hasattr(os, "posix_fadvise"):
-        os.posix_fadvise(fd, offset, length, os.POSIX_FADV_DONTNEED)
