@@ -94,6 +94,7 @@ def test_pieces_equal_the_whole_tensor_draw(monkeypatch, n_threads):
     monkeypatch.setattr(mf, "CHUNK", 1000)  # every tensor above 1000 elements is cut
     spec = _spec()
     spec["orth"] = {"shape": [30, 20], "init": "orthogonal", "layout": "torch"}  # stays whole
+    spec["orth_big"] = {"shape": [60, 40], "init": "orthogonal", "layout": "torch"}  # all threads
     spec["big_ones"] = {"shape": [2500], "dtype": "float16", "init": "ones"}
     arrays = init_model(spec, seed=5, n_threads=n_threads)
     model = load_spec(spec)

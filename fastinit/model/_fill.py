@@ -5,9 +5,10 @@ For an elementwise initializer that is one Generator method at stream
 position 0 (``initializer.plan``), so any piece of it can be computed alone
 with ``fill_at(method, piece, offset, position=0)``, bit for bit.  Every
 tensor is therefore cut into pieces of :data:`CHUNK` elements (non-elementwise
-initializers -- orthogonal, identity, ... -- stay whole), and a pool of
-``n_threads`` workers fills the pieces of all tensors, largest first, each
-piece on one thread with the GIL released.
+initializers -- orthogonal, identity, ... -- stay whole: the large ones are
+filled first, one at a time with all threads), and a pool of ``n_threads``
+workers fills the pieces of all tensors, largest first, each piece on one
+thread with the GIL released.
 
 Compared with one OpenMP-parallel fill per tensor this has no barrier per
 tensor: thousands of small tensors run side by side, and a core that another
@@ -69,7 +70,15 @@ def fill_tensors(items: Sequence[tuple[Any, np.ndarray]], root: Generator,
         Called with each tensor once it is complete, in the calling thread.
     """
     nt = resolve_threads(n_threads)
-    work = [(tensor, _pieces(tensor, out, root)) for tensor, out in items]
+    work = []
+    for tensor, out in items:
+        if tensor.initializer.elementwise or out.size <= CHUNK:
+            work.append((tensor, _pieces(tensor, out, root)))
+        else:  # a large orthogonal, identity, ...: whole, with its own parallelism
+            tensor.initializer(tensor.shape, tensor.dtype, rng=root.stream(tensor.name),
+                               out=out, n_threads=nt)
+            if on_done is not None:
+                on_done(tensor)
     if nt == 1 or sum(len(pieces) for _, pieces in work) <= 1:
         for tensor, pieces in work:
             for piece, _ in pieces:
@@ -78,8 +87,8 @@ def fill_tensors(items: Sequence[tuple[Any, np.ndarray]], root: Generator,
                 on_done(tensor)
         return
     left = {id(tensor): len(pieces) for tensor, pieces in work}
-    # Largest pieces first (whole non-elementwise tensors, then chunks, then
-    # small tensors): the workers finish together.
+    # Largest pieces first (chunks of large tensors, then small tensors whole):
+    # the workers finish together.
     order = sorted(((tensor, piece, size) for tensor, pieces in work for piece, size in pieces),
                    key=lambda item: -item[2])
     with ThreadPoolExecutor(max_workers=nt, thread_name_prefix="fastinit-fill") as pool:
