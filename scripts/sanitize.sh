@@ -98,7 +98,11 @@ else
 fi
 
 status=0
-python -m pytest -q -p no:cacheprovider "${tests[@]}" "${extra[@]}" 2>&1 | tee pytest.log || status=$?
+# Under ASan a fresh 1 GiB np.empty is itself instrumented and slow, so a Ctrl-C
+# timing test that allocates each time can see the signal land in the allocation;
+# its out= variant still interrupts the fill itself here.
+python -m pytest -q -p no:cacheprovider -k "not (ctrl_c and size)" "${tests[@]}" "${extra[@]}" \
+    2>&1 | tee pytest.log || status=$?
 t2=$(date +%s)
 if [ -n "$(ls -A "$work/sanitizer-reports")" ] || \
         grep -qE "ERROR: AddressSanitizer|runtime error:|CHECK failed" pytest.log; then
