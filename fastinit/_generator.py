@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import operator
 import threading
 from typing import Any, Optional, Union
 
@@ -14,8 +13,10 @@ from ._validation import (
     allocate,
     check_out,
     finite,
+    integer,
     non_negative,
     normalize_size,
+    piece_rows,
     positive,
     real,
 )
@@ -133,7 +134,7 @@ class Generator:
         As with NumPy, the children of the same SeedSequence are the same
         each time a fresh parent is made from the same seed.
         """
-        n = _integer(n_children, "n_children")
+        n = integer(n_children, "n_children")
         if n < 0:
             raise ValueError(f"n_children must be non-negative, got {n}")
         with _SPAWN_LOCK:  # SeedSequence.spawn's child counter is not thread-safe
@@ -235,27 +236,14 @@ class Generator:
             raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
         nt = _threads.resolve_threads(n_threads)
         target, kind, code, kparams, _ = self._target(method, None, None, out, params)
-        start = self._block if position is None else _integer(position, "position")
+        start = self._block if position is None else integer(position, "position")
         if not 0 <= start < _BLOCK_LIMIT:
             raise ValueError(f"position must be in [0, 2**62), got {start}")
-        if row_offsets is None:
-            off = _integer(offset, "offset")
-            if off < 0:
-                raise ValueError(f"offset must be non-negative, got {off}")
-            rows = np.array([off], dtype=np.int64)
-        else:
-            rows = np.asarray(row_offsets)
-            if rows.dtype.kind not in "iu":
-                raise TypeError(f"row_offsets must be an integer array, got dtype {rows.dtype}")
-            rows = np.ascontiguousarray(rows, dtype=np.int64)
-            if rows.ndim != 1 or (rows.size and target.size % rows.size):
-                raise ValueError("row_offsets must be 1-D and divide out.size into equal rows")
-            if rows.size and rows.min() < 0:
-                raise ValueError("row_offsets must be non-negative")
-            if rows.size == 0:
-                if target.size:
-                    raise ValueError("row_offsets is empty but out is not")
-                return target
+        first, rows = piece_rows(offset, row_offsets, target.size)
+        if rows is None:
+            rows = np.array([first], dtype=np.int64)
+        elif rows.size == 0:
+            return target  # an empty out, nothing to fill
         if target.size:
             wpe = _core.words_per_element(kind, code)
             last_word = start * 4 + (int(rows.max()) + target.size // rows.size) * wpe
@@ -471,15 +459,6 @@ def _largest_finite(dt: np.dtype) -> float:
     import ml_dtypes
 
     return float(ml_dtypes.finfo(dt).max)
-
-
-def _integer(value: Any, argname: str) -> int:
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{argname} must be an int, got {value!r}")
-    try:
-        return operator.index(value)
-    except TypeError:
-        raise TypeError(f"{argname} must be an int, got {type(value).__name__}") from None
 
 
 _METHODS = {

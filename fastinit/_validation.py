@@ -238,3 +238,36 @@ def positive(value: object, argname: str) -> float:
     if result <= 0:
         raise ValueError(f"{argname} must be positive, got {result}")
     return result
+
+
+def integer(value: object, argname: str) -> int:
+    """``value`` as an int (``operator.index``); TypeError naming ``argname``."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{argname} must be an int, got {value!r}")
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(f"{argname} must be an int, got {type(value).__name__}") from None
+
+
+def piece_rows(offset: object, row_offsets: object,
+               out_size: int) -> tuple[int, Optional[np.ndarray]]:
+    """Where a piece of a draw goes (``fill_at``): ``(first, None)`` for one
+    contiguous run starting at element ``offset``, or ``(0, rows)`` with the
+    checked int64 ``row_offsets``, one per equal row of ``out``."""
+    if row_offsets is None:
+        first = integer(offset, "offset")
+        if first < 0:
+            raise ValueError(f"offset must be non-negative, got {first}")
+        return first, None
+    rows = np.asarray(row_offsets)
+    if rows.dtype.kind not in "iu":
+        raise TypeError(f"row_offsets must be an integer array, got dtype {rows.dtype}")
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    if rows.ndim != 1 or (rows.size and out_size % rows.size):
+        raise ValueError("row_offsets must be 1-D and divide out.size into equal rows")
+    if rows.size and rows.min() < 0:
+        raise ValueError("row_offsets must be non-negative")
+    if rows.size == 0 and out_size:
+        raise ValueError(f"row_offsets is empty but out has {out_size} elements")
+    return 0, rows

@@ -20,8 +20,10 @@ from .._validation import (
     allocate,
     check_out,
     finite as _finite,
+    integer,
     non_negative as _non_negative,
     normalize_size,
+    piece_rows,
     positive as _positive,
     real as _real,
 )
@@ -617,41 +619,15 @@ def fill_at(rng: Any, dist: Distribution, out: np.ndarray, offset: int = 0, *,
     check_out(out, None, None)
     dt = _dtypes.resolve_float_dtype(out.dtype, "out.dtype")
     values = dist.bind(params)
-    start = rng.position if position is None else _as_int(position, "position")
+    start = rng.position if position is None else integer(position, "position")
     if not 0 <= start < _BLOCK_LIMIT:
         raise ValueError(f"position must be in [0, 2**64), got {start}")
-    if row_offsets is None:
-        off = _as_int(offset, "offset")
-        if off < 0:
-            raise ValueError(f"offset must be non-negative, got {off}")
-        rows = None
-        first = off
-    else:
-        rows = np.ascontiguousarray(row_offsets)
-        if rows.dtype.kind not in "iu":
-            raise TypeError(f"row_offsets must be integers, got dtype {rows.dtype}")
-        rows = rows.astype(np.int64)
-        if rows.ndim != 1 or (rows.size and out.size % rows.size):
-            raise ValueError("row_offsets must be 1-D and divide out.size into equal rows")
-        if rows.size and rows.min() < 0:
-            raise ValueError("row_offsets must be non-negative")
-        if rows.size == 0:
-            if out.size:
-                raise ValueError(f"row_offsets is empty but out has {out.size} elements")
-            return out
-        first = 0
+    first, rows = piece_rows(offset, row_offsets, out.size)
+    if rows is not None and rows.size == 0:
+        return out  # an empty out, nothing to fill
     dist._ensure_compiled(_MODE_OF[dt], values)
     _fill(dist, rng, out, start, first, rows, nt, values)
     return out
-
-
-def _as_int(value: object, argname: str) -> int:
-    import operator
-
-    try:
-        return operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise TypeError(f"{argname} must be an int, got {type(value).__name__}") from None
 
 
 def _check_word_range(position: int, first: int, stop: int, wpe: int) -> None:
