@@ -14,7 +14,7 @@ other between rounds (no barrier, no spinning), and the calling thread takes
 the GIL between its rounds to check for Ctrl-C, so a multi-gigabyte fill
 stops within milliseconds of an interrupt.
 """
-from cython.parallel cimport parallel, prange
+from cython.parallel cimport parallel
 from libc.stdint cimport uint16_t, uint32_t, uint64_t, int64_t, uintptr_t
 cimport numpy as cnp
 
@@ -122,6 +122,29 @@ cdef inline void _fill_span(int kind, int dtype, const fi_stream *s, uint64_t wo
         c = 0
 
 
+ctypedef struct _Job:
+    # what one fill does with a span [lo, hi) of flat elements of `out`
+    int constant               # 1: store value_bits in every element; 0: run a kernel
+    uint64_t value_bits
+    int kind, dtype, wpe
+    const fi_stream *s
+    uint64_t word_base
+    const fi_params *p
+    const int64_t *offs
+    int64_t cols
+    char *out
+    int64_t itemsize
+
+
+cdef inline void _do_span(const _Job *job, int64_t lo, int64_t hi) noexcept nogil:
+    if job.constant:
+        fi_fill_constant(job.out + lo * job.itemsize, hi - lo, <int>job.itemsize,
+                         job.value_bits)
+    else:
+        _fill_span(job.kind, job.dtype, job.s, job.word_base, job.wpe, job.offs, job.cols,
+                   job.out, job.itemsize, job.p, lo, hi)
+
+
 cdef void _unpack_params(dict params, fi_params *p):
     p.loc = params.get("loc", 0.0)
     p.scale = params.get("scale", 1.0)
@@ -163,7 +186,7 @@ def fill(int kind, int dtype, cnp.ndarray out, tuple key, tuple stream, uint64_t
     """
     cdef fi_stream s
     cdef fi_params p
-    cdef int64_t total = out.size, cols, rows, start, end
+    cdef int64_t total = out.size, cols, rows
     cdef int64_t itemsize = out.itemsize
     cdef int wpe = fi_words_per_element(kind, dtype)
     cdef int nt = n_threads
@@ -184,19 +207,13 @@ def fill(int kind, int dtype, cnp.ndarray out, tuple key, tuple stream, uint64_t
     rows = offsets.shape[0]
     cols = total // rows
     offs = <const int64_t *>cnp.PyArray_DATA(offsets)
-    if total < SERIAL_BELOW or nt < 1:
-        nt = 1
-    if nt == 1:
-        start = 0
-        while start < total:
-            end = min(start + ROUND_PER_THREAD, total)
-            with nogil:
-                _fill_span(kind, dtype, &s, word_base, wpe, offs, cols, ptr, itemsize, &p,
-                           start, end)
-            PyErr_CheckSignals()
-            start = end
-        return
-    _parallel_fill(kind, dtype, &s, word_base, wpe, offs, cols, ptr, itemsize, &p, total, nt)
+    cdef _Job job
+    job.constant = 0
+    job.kind, job.dtype, job.wpe = kind, dtype, wpe
+    job.s, job.word_base, job.p = &s, word_base, &p
+    job.offs, job.cols = offs, cols
+    job.out, job.itemsize = ptr, itemsize
+    _run(&job, total, nt)
 
 
 cdef int _signal_raised() noexcept with gil:
@@ -208,18 +225,28 @@ cdef int _reraise() except -1:
     return -1  # propagates the exception _signal_raised left set
 
 
-cdef int _parallel_fill(int kind, int dtype, const fi_stream *s, uint64_t word_base, int wpe,
-                        const int64_t *offs, int64_t cols, char *ptr, int64_t itemsize,
-                        const fi_params *p, int64_t total, int nt) except -1:
-    """One parallel region for the whole fill.  Rounds of ROUND_PER_THREAD
-    elements per thread are split statically among the team's threads (the
-    fill is the parallel first touch of a fresh array); threads go through
-    the rounds without waiting for each other, and the calling thread (0)
-    checks for Ctrl-C between its rounds, stopping everyone."""
+cdef int _run(const _Job *job, int64_t total, int nt) except -1:
+    """Do ``job`` on all ``total`` elements, serially or in one parallel
+    region.  Rounds of ROUND_PER_THREAD elements per thread are split
+    statically among the team's threads (the fill is the parallel first touch
+    of a fresh array); threads go through the rounds without waiting for each
+    other, and the calling thread (0) checks for Ctrl-C between its rounds,
+    stopping everyone."""
     cdef int stop = 0
     cdef int *stop_flag = &stop
     cdef int t, team
     cdef int64_t round_elems, r_start, r_end, span, lo, hi
+    if total < SERIAL_BELOW or nt < 1:
+        nt = 1
+    if nt == 1:
+        r_start = 0
+        while r_start < total:
+            r_end = min(r_start + ROUND_PER_THREAD, total)
+            with nogil:
+                _do_span(job, r_start, r_end)
+            PyErr_CheckSignals()
+            r_start = r_end
+        return 0
     with nogil, parallel(num_threads=nt):
         t = fi_omp_thread_num()
         team = fi_omp_num_threads()  # may be fewer than asked: split by the real team
@@ -230,7 +257,7 @@ cdef int _parallel_fill(int kind, int dtype, const fi_stream *s, uint64_t word_b
             span = r_end - r_start
             lo = r_start + span * t // team
             hi = r_start + span * (t + 1) // team
-            _fill_span(kind, dtype, s, word_base, wpe, offs, cols, ptr, itemsize, p, lo, hi)
+            _do_span(job, lo, hi)
             if t == 0 and _signal_raised():
                 fi_flag_set(stop_flag)
             r_start = r_end
@@ -241,24 +268,12 @@ cdef int _parallel_fill(int kind, int dtype, const fi_stream *s, uint64_t word_b
 
 def fill_constant(cnp.ndarray out, uint64_t value_bits, int n_threads):
     """Store one bit pattern into every element of the C-contiguous ``out``."""
-    cdef int64_t total = out.size, start, end, span, lo, hi
-    cdef int elem_size = out.itemsize
-    cdef int nt = n_threads, t
-    cdef char *ptr = <char *>cnp.PyArray_DATA(out)
-    if total < SERIAL_BELOW or nt < 1:
-        nt = 1
-    start = 0
-    while start < total:
-        end = start + <int64_t>nt * ROUND_PER_THREAD * 4
-        if end > total:
-            end = total
-        span = end - start
-        for t in prange(nt, nogil=True, schedule="static", chunksize=1, num_threads=nt):
-            lo = start + span * t // nt
-            hi = start + span * (t + 1) // nt
-            fi_fill_constant(ptr + lo * elem_size, hi - lo, elem_size, value_bits)
-        PyErr_CheckSignals()
-        start = end
+    cdef _Job job
+    job.constant = 1
+    job.value_bits = value_bits
+    job.out = <char *>cnp.PyArray_DATA(out)
+    job.itemsize = out.itemsize
+    _run(&job, out.size, n_threads)
 
 
 def philox4x32(counters, key):
