@@ -104,15 +104,44 @@ def test_truncated_normal_bounds_not_representable():
     assert x.astype(np.float64).min() >= a and x.astype(np.float64).max() <= b
 
 
+def _ulp32(x: np.ndarray) -> np.ndarray:
+    f = np.abs(x.astype(np.float32))
+    return (np.nextafter(f, np.float32(np.inf)) - f).astype(np.float64)
+
+
 def test_float32_normal_accuracy_against_scipy():
-    """Each float32 normal is within 4e-7 relative of the exact quantile of its
-    word, p = (w + 1/2) / 2^32 (which float64 holds exactly)."""
+    """Each float32 normal is within 2.1e-7 relative of the exact quantile of
+    its word, p = (w + 1/2) / 2^32 (which float64 holds exactly), and half an
+    ulp off on average.  (Over all 2^32 words, stream version 2 measured at
+    most 2.04e-7, 2.85 ulp, mean 0.472 ulp; version 1 had up to 4e-7.)"""
     rng = fastinit.default_rng(108)
     w = rng.fill_at("random_raw", np.empty(2 * 10**6, np.uint32), position=0)
     z = rng.fill_at("standard_normal", np.empty(w.size, np.float32), position=0)
     exact = special.ndtri((w.astype(np.float64) + 0.5) / 2**32)
-    rel = np.abs(z - exact) / np.abs(exact)
-    assert rel.max() < 4e-7
+    err = np.abs(z - exact)
+    assert (err / np.abs(exact)).max() < 2.1e-7
+    ulps = err / _ulp32(exact)
+    assert ulps.max() < 3.0 and ulps.mean() < 0.5
+
+
+def test_float32_normal_across_the_tail_switch():
+    """Words around |z| = 3.5, where fi_normal32.h hands over from its
+    polynomial to the float64 tail (at |z| = 3.507), on both sides."""
+    low = np.arange(900_000, 1_100_000, dtype=np.uint32)  # z from about -3.55 to -3.45
+    w = np.concatenate([low, np.uint32(2**32 - 1) - low])
+    z = _core.transform_words(_core.NORMAL, _core.F32, w, np.empty(w.size, np.float32), {})
+    exact = special.ndtri((w.astype(np.float64) + 0.5) / 2**32)
+    assert (np.abs(z) > 3.5).any() and (np.abs(z) < 3.5).any()
+    assert (np.abs(z - exact) / np.abs(exact)).max() < 2.1e-7
+
+
+def test_float32_normal_is_exactly_symmetric():
+    """Words w and 2^32 - 1 - w (p and 1 - p) give exactly opposite values."""
+    w = fastinit.default_rng(110).random_raw(10**6)
+    w[:4] = [0, 1, 2**31 - 1, 2**31]
+    pair = np.concatenate([w, np.uint32(2**32 - 1) - w])
+    z = _core.transform_words(_core.NORMAL, _core.F32, pair, np.empty(pair.size, np.float32), {})
+    np.testing.assert_array_equal(z[:w.size], -z[w.size:])
 
 
 def test_float64_normal_accuracy_against_scipy():
@@ -133,7 +162,7 @@ def test_extreme_words_reach_the_deepest_tails():
     words = np.array([0, 1, 2**31 - 1, 2**31, 2**32 - 2, 2**32 - 1], np.uint32)
     z = _core.transform_words(_core.NORMAL, _core.F32, words, np.empty(6, np.float32), {})
     exact = special.ndtri((words.astype(np.float64) + 0.5) / 2**32)
-    np.testing.assert_allclose(z, exact, rtol=4e-7)
+    np.testing.assert_allclose(z, exact, rtol=2.1e-7)
     assert z[0] == -z[-1] and z[0] < -6.33
     pair = np.array([0, 0, 2**32 - 1, 2**32 - 1], np.uint32)
     z64 = _core.transform_words(_core.NORMAL, _core.F64, pair, np.empty(2, np.float64), {})
@@ -147,4 +176,4 @@ def test_tail_words_against_scipy():
                                   np.arange(2**31 - 5000, 2**31 + 5000)])).astype(np.uint32)
     z = _core.transform_words(_core.NORMAL, _core.F32, w, np.empty(w.size, np.float32), {})
     exact = special.ndtri((w.astype(np.float64) + 0.5) / 2**32)
-    assert (np.abs(z - exact) / np.abs(exact)).max() < 4e-7
+    assert (np.abs(z - exact) / np.abs(exact)).max() < 2.1e-7

@@ -47,19 +47,10 @@ static inline uint16_t fi_elem_uniform_bf16(const uint32_t *b, int64_t i, const 
     return fi_f32_to_bf16(a->loc + a->scale * fi_unit8(b[i]));
 }
 
-/* normal: loc + scale * z, z by inverse CDF (float32 math for 32-bit and
- * narrower outputs, float64 math from two words for float64) */
-static inline float fi_elem_normal_f32(const uint32_t *b, int64_t i, const fi_affine32 *a) {
-    return a->loc + a->scale * fi_std_normal32(b[i]);
-}
+/* normal float64: loc + scale * z, z by PPND16 from two words.  The float32
+ * family (float32, float16, bfloat16) is computed by blocks in fi_normal32.h. */
 static inline double fi_elem_normal_f64(const uint32_t *b, int64_t i, const fi_affine64 *a) {
     return a->loc + a->scale * fi_std_normal64(fi_word_pair(b, i));
-}
-static inline uint16_t fi_elem_normal_f16(const uint32_t *b, int64_t i, const fi_affine32 *a) {
-    return fi_f32_to_f16(fi_elem_normal_f32(b, i, a));
-}
-static inline uint16_t fi_elem_normal_bf16(const uint32_t *b, int64_t i, const fi_affine32 *a) {
-    return fi_f32_to_bf16(fi_elem_normal_f32(b, i, a));
 }
 
 /*

@@ -41,7 +41,7 @@ typedef void (*fi_fill_fn)(const fi_stream *, uint64_t, int64_t, void *, const f
 #undef FI_G
 
 #pragma GCC push_options
-#pragma GCC target("avx2")
+#pragma GCC target("avx2,fma") /* every AVX2 CPU also has FMA3; both are checked */
 #define FI_ISA avx2
 #define FI_W 4
 #define FI_G 3
@@ -69,7 +69,7 @@ static int fi_isa_detect(void) {
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
         return FI_ISA_AVX512;
-    if (__builtin_cpu_supports("avx2"))
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
         return FI_ISA_AVX2;
     return FI_ISA_SSE2;
 #else
@@ -150,6 +150,20 @@ int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t str
     return fi_fill(kind, dtype, &s, word0, n, out, &p);
 }
 
+/* The float32-family normal of given words, by the scalar build's blocks
+ * (one element per block there). */
+static void fi_normal32_words(const uint32_t *words, int64_t n, void *out, const fi_params *p,
+                              int dtype) {
+    const fi_affine32 a = fi_prep_affine32(p);
+    for (int64_t i = 0; i < n; i++) {
+        float x;
+        fi_normal32_block_scalar(words + i, &x, &a);
+        if (dtype == FI_F32) ((float *)out)[i] = x;
+        else if (dtype == FI_F16) ((uint16_t *)out)[i] = fi_f32_to_f16(x);
+        else ((uint16_t *)out)[i] = fi_f32_to_bf16(x);
+    }
+}
+
 /* The element transforms applied to given words instead of stream words
  * (scalar reference code): lets tests probe the extremes of each transform,
  * e.g. word 0 -> p = 2^-33, the deepest tail a float32 normal reaches. */
@@ -166,10 +180,10 @@ int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, vo
     case FI_UNIFORM * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_affine64, fi_elem_uniform_f64); break;
     case FI_UNIFORM * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_uniform_f16); break;
     case FI_UNIFORM * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_uniform_bf16); break;
-    case FI_NORMAL * FI_NDTYPES + FI_F32: FI_APPLY(float, fi_prep_affine32, fi_elem_normal_f32); break;
+    case FI_NORMAL * FI_NDTYPES + FI_F32: fi_normal32_words(words, n, out, p, FI_F32); break;
     case FI_NORMAL * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_affine64, fi_elem_normal_f64); break;
-    case FI_NORMAL * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_normal_f16); break;
-    case FI_NORMAL * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_normal_bf16); break;
+    case FI_NORMAL * FI_NDTYPES + FI_F16: fi_normal32_words(words, n, out, p, FI_F16); break;
+    case FI_NORMAL * FI_NDTYPES + FI_BF16: fi_normal32_words(words, n, out, p, FI_BF16); break;
     case FI_TRUNCNORM * FI_NDTYPES + FI_F32: FI_APPLY(float, fi_prep_trunc32, fi_elem_truncnorm_f32); break;
     case FI_TRUNCNORM * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_trunc64, fi_elem_truncnorm_f64); break;
     case FI_TRUNCNORM * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_trunc32, fi_elem_truncnorm_f16); break;

@@ -182,6 +182,61 @@ static void FI_FN(fi_philox_words)(const fi_stream *s, uint64_t word0, int64_t n
         if (streaming) FI_FENCE();                                                         \
     }
 
+/* The float32-family normals, a tile at a time through fi_normal32.h's
+ * blocks.  A tile is rounded up to whole blocks: the few extra words are
+ * computed and dropped (every word is a pure function of its position, so
+ * this changes nothing else).  float32 output is written in place. */
+#define FI_NL (FI_W == 1 ? 1 : 2 * FI_W)
+#if FI_W == 8
+#define FI_ANY_LANE(v) (_mm512_test_epi32_mask((__m512i)(v), (__m512i)(v)) != 0)
+#define FI_FMA_VEC(a, b, c) _mm512_fmadd_ps((__m512)(a), (__m512)(b), (__m512)(c))
+#elif FI_W == 4
+#define FI_ANY_LANE(v) (!_mm256_testz_si256((__m256i)(v), (__m256i)(v)))
+#define FI_FMA_VEC(a, b, c) _mm256_fmadd_ps((__m256)(a), (__m256)(b), (__m256)(c))
+#elif FI_W == 2
+#define FI_ANY_LANE(v) (_mm_movemask_epi8((__m128i)(v)) != 0)
+#else
+#define FI_ANY_LANE(v) ((v)[0] != 0)
+#endif
+#include "fi_normal32.h"
+
+#define FI_DEFINE_NORMAL32_FILL(NAME, OUT_T, CONVERT)                                      \
+    static void FI_FN(NAME)(const fi_stream *s, uint64_t word0, int64_t n, void *out_,     \
+                            const fi_params *p) {                                          \
+        OUT_T *restrict out = (OUT_T *)out_;                                               \
+        const fi_affine32 a = fi_prep_affine32(p);                                         \
+        const int streaming = (uint64_t)n * sizeof(OUT_T) >= FI_STREAM_MIN_BYTES;         \
+        FI_ALIGN uint32_t buf[FI_TILE];                                                    \
+        FI_ALIGN float vals[FI_TILE];                                                      \
+        FI_ALIGN OUT_T narrow[sizeof(OUT_T) == 4 ? 1 : FI_TILE];                           \
+        while (n > 0) {                                                                    \
+            const int64_t m = n < FI_TILE ? n : FI_TILE;                                   \
+            const int64_t whole = (m + FI_NORMAL32_BLOCK - 1) / FI_NORMAL32_BLOCK * FI_NORMAL32_BLOCK; \
+            FI_FN(fi_philox_words)(s, word0, whole, buf);                                  \
+            const int direct = sizeof(OUT_T) == 4 && whole == m && !streaming;            \
+            float *dst = direct ? (float *)out : vals;                                     \
+            for (int64_t i = 0; i < whole; i += FI_NORMAL32_BLOCK)                         \
+                FI_FN(fi_normal32_block)(buf + i, dst + i, &a);                            \
+            if (!direct) {                                                                 \
+                OUT_T *res = sizeof(OUT_T) == 4 ? (OUT_T *)vals : narrow;                  \
+                OUT_T *to = streaming ? res : out;                                         \
+                if (sizeof(OUT_T) != 4 || !streaming)                                      \
+                    for (int64_t i = 0; i < m; i++) to[i] = CONVERT(vals[i]);              \
+                if (streaming) FI_FN(fi_copy_out)(out, res, (size_t)m * sizeof(OUT_T));    \
+            }                                                                              \
+            out += m;                                                                      \
+            n -= m;                                                                        \
+            word0 += (uint64_t)m;                                                          \
+        }                                                                                  \
+        if (streaming) FI_FENCE();                                                         \
+    }
+
+static inline float FI_FN(fi_identity32)(float x) { return x; }
+FI_DEFINE_NORMAL32_FILL(fill_normal_f32, float, FI_FN(fi_identity32))
+FI_DEFINE_NORMAL32_FILL(fill_normal_f16, uint16_t, fi_f32_to_f16)
+FI_DEFINE_NORMAL32_FILL(fill_normal_bf16, uint16_t, fi_f32_to_bf16)
+#undef FI_DEFINE_NORMAL32_FILL
+
 static void FI_FN(fill_raw_u32)(const fi_stream *s, uint64_t word0, int64_t n, void *out,
                                 const fi_params *p) {
     (void)p;
@@ -203,10 +258,7 @@ FI_DEFINE_FILL(fill_uniform_f32, 1, float, fi_affine32, fi_prep_affine32, fi_ele
 FI_DEFINE_FILL(fill_uniform_f64, 2, double, fi_affine64, fi_prep_affine64, fi_elem_uniform_f64, 1)
 FI_DEFINE_FILL(fill_uniform_f16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_uniform_f16, 1)
 FI_DEFINE_FILL(fill_uniform_bf16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_uniform_bf16, 1)
-FI_DEFINE_FILL(fill_normal_f32, 1, float, fi_affine32, fi_prep_affine32, fi_elem_normal_f32, 0)
 FI_DEFINE_FILL(fill_normal_f64, 2, double, fi_affine64, fi_prep_affine64, fi_elem_normal_f64, 0)
-FI_DEFINE_FILL(fill_normal_f16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_normal_f16, 0)
-FI_DEFINE_FILL(fill_normal_bf16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_normal_bf16, 0)
 FI_DEFINE_FILL(fill_truncnorm_f32, 1, float, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_f32, 0)
 FI_DEFINE_FILL(fill_truncnorm_f64, 2, double, fi_trunc64, fi_prep_trunc64, fi_elem_truncnorm_f64, 0)
 FI_DEFINE_FILL(fill_truncnorm_f16, 1, uint16_t, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_f16, 0)
@@ -223,6 +275,11 @@ static const fi_fill_fn FI_FN(fi_table)[FI_NKINDS][FI_NDTYPES] = {
 #undef FI_DEFINE_FILL
 #undef FI_FENCE
 #undef FI_GROUP_BLOCKS
+#undef FI_NL
+#undef FI_ANY_LANE
+#undef FI_FMA_VEC
+#undef FI_NL_IL
+#undef FI_NORMAL32_BLOCK
 #undef FI_FN
 #undef FI_CAT
 #undef FI_CAT2

@@ -1,0 +1,139 @@
+/*
+ * Standard normal in float32 from one 32-bit word (stream version 2).
+ *
+ * Included by fi_kernels_impl.h once per ISA with FI_NL float lanes per
+ * vector (16 AVX-512, 8 AVX2, 4 SSE2, 1 scalar) and FI_FMA_VEC.  The math is
+ * written once, on GCC vector types, so every ISA performs the same IEEE
+ * operations in the same order on every lane: the scalar build (FI_NL = 1)
+ * is the reference the others are tested against.
+ *
+ *   p = (w + 1/2) / 2^32,  q = p - 1/2,  r = min(p, 1 - p)   (both kept with
+ *                                   full precision; z(2^32 - 1 - w) = -z(w))
+ *   u = log(4 r (1 - r))             (= log(1 - 4 q^2), in [-21.5, 0])
+ *   z = q * P(u)                     for u > -7, i.e. |z| < 3.5
+ *   z = fi_std_normal32_tail(w)      otherwise (4.6e-4 of draws): AS241
+ *                                    PPND16 in float64, rounded once
+ *   value = loc + scale * z        (so normal(loc, scale) is exactly
+ *                                    loc + scale * standard_normal())
+ *
+ * P (degree 10) and the log polynomial Q (degree 6) were fitted for this
+ * project by scripts/fit_normal32.py, which also says where the form comes
+ * from.  Over all 2^32 words the error against PPND16 is at most 2.7 ulp
+ * (mean 0.47 ulp); version 1 (AS241 PPND7 in float32 for every draw) had at
+ * most 6 and needed two divisions and a square root per draw, where the
+ * common path here has none.  Its Horner steps are explicit fused
+ * multiply-adds: one rounding each, the same on every ISA (DESIGN.md allows
+ * "explicit fma everywhere"; AVX2 and AVX-512 have it in hardware, SSE2 and
+ * scalar builds call the C library's correctly rounded fmaf).  2^-32 is
+ * folded into P's coefficients, which is exact.  The few tail draws are
+ * finished by scalar code, identical on every ISA.
+ *
+ * FI_NL_IL vectors are processed side by side: each is one long chain of
+ * dependent operations, and interleaving independent chains keeps the FPU
+ * busy (about 1.3x over one chain at a time on AVX-512).
+ */
+#include <math.h>
+
+#define FI_NL_IL (FI_NL == 1 ? 1 : 4) /* vectors in flight (scalar: one value at a time) */
+#define FI_NORMAL32_BLOCK (FI_NL * FI_NL_IL)
+#define FI_NORMAL32_U_TAIL (-7.0f) /* u <= this: |z| > 3.5, the tail */
+
+#define VF32 FI_FN(vf32)
+#define VI32 FI_FN(vi32)
+#define VU32 FI_FN(vu32)
+typedef float VF32 __attribute__((vector_size(4 * FI_NL)));
+typedef int32_t VI32 __attribute__((vector_size(4 * FI_NL)));
+typedef uint32_t VU32 __attribute__((vector_size(4 * FI_NL)));
+
+/* mask ? a : b, lane by lane (mask lanes are all ones or all zeros) */
+#define FI_SELECT(mask, a, b) ((__typeof__(a))(((VI32)(a) & (mask)) | ((VI32)(b) & ~(mask))))
+
+/* a * b + c with one rounding, every lane */
+static inline VF32 FI_FN(fi_fma32)(VF32 a, VF32 b, VF32 c) {
+#ifdef FI_FMA_VEC
+    return (VF32)FI_FMA_VEC(a, b, c);
+#else
+    VF32 r;
+    for (int lane = 0; lane < FI_NL; lane++) r[lane] = fmaf(a[lane], b[lane], c[lane]);
+    return r;
+#endif
+}
+/* every lane = x (bit for bit: no arithmetic) */
+static inline VF32 FI_FN(fi_splat32)(float x) {
+    VF32 v;
+    for (int lane = 0; lane < FI_NL; lane++) v[lane] = x;
+    return v;
+}
+#define FI_FMA(a, b, c) FI_FN(fi_fma32)((a), (b), (c))
+#define FI_K(c) FI_FN(fi_splat32)(c)
+#define FI_P(c) ((c) * 0x1p-32f) /* exact: a power of two */
+
+/* loc + scale * z for FI_NORMAL32_BLOCK words, written to out. */
+static inline void FI_FN(fi_normal32_block)(const uint32_t *words, float *out, const fi_affine32 *a) {
+    const VF32 scale = FI_K(a->scale), loc = FI_K(a->loc);
+    VF32 q[FI_NL_IL], y[FI_NL_IL], u[FI_NL_IL];
+#pragma GCC unroll 4
+    for (int j = 0; j < FI_NL_IL; j++) {
+        VU32 w;
+        memcpy(&w, words + j * FI_NL, sizeof w);
+        VI32 s = (VI32)(w ^ 0x80000000u);                /* 2^32 q - 1/2 */
+        VI32 m = FI_SELECT(s < 0, (VI32)w, (VI32)~w);    /* 2^32 r - 1/2, in [0, 2^31) */
+        /* 2^32 |q| = (2^31 - 1 - m) + 1/2, then q's sign: computed from m
+         * alone, so words w and 2^32 - 1 - w give exactly opposite values */
+        VF32 q_abs = __builtin_convertvector(0x7FFFFFFF - m, VF32) + 0.5f;
+        q[j] = (VF32)((VU32)q_abs ^ (~w & 0x80000000u));
+        VF32 r4 = (__builtin_convertvector(m, VF32) + 0.5f) * 0x1p-30f;
+        y[j] = r4 * FI_FMA(r4, FI_K(-0.25f), FI_K(1.0f)); /* 4 r (1 - r), in [2^-31, 1] */
+    }
+    /* u = log(y): y = 2^k m, m in [sqrt(1/2), sqrt(2)), log m = t + t^2 Q(t) */
+#pragma GCC unroll 4
+    for (int j = 0; j < FI_NL_IL; j++) {
+        VU32 bits = (VU32)y[j];
+        VI32 k = (VI32)(bits - 0x3F3504F3u) >> 23;      /* 0x3F3504F3: sqrt(1/2) */
+        VF32 t = (VF32)(bits - ((VU32)k << 23)) - 1.0f;
+        VF32 Q = FI_K(-1.003442183e-01f);
+        Q = FI_FMA(t, Q, FI_K(1.633564383e-01f));
+        Q = FI_FMA(t, Q, FI_K(-1.732605398e-01f));
+        Q = FI_FMA(t, Q, FI_K(1.988827735e-01f));
+        Q = FI_FMA(t, Q, FI_K(-2.496145964e-01f));
+        Q = FI_FMA(t, Q, FI_K(3.333526254e-01f));
+        Q = FI_FMA(t, Q, FI_K(-5.000058413e-01f));
+        VF32 fk = __builtin_convertvector(k, VF32);
+        /* + k ln 2, ln 2 as a head and a tail (each product exact in the fma) */
+        VF32 log_m = FI_FMA(t * t, Q, t);
+        u[j] = FI_FMA(fk, FI_K(0.693145751953125f), FI_FMA(fk, FI_K(1.428606765330187e-06f), log_m));
+    }
+    VI32 any_tail = {0};
+#pragma GCC unroll 4
+    for (int j = 0; j < FI_NL_IL; j++) {
+        VF32 P = FI_K(FI_P(1.615253264e-09f));
+        P = FI_FMA(u[j], P, FI_K(FI_P(6.339011804e-08f)));
+        P = FI_FMA(u[j], P, FI_K(FI_P(1.009569928e-06f)));
+        P = FI_FMA(u[j], P, FI_K(FI_P(7.666863894e-06f)));
+        P = FI_FMA(u[j], P, FI_K(FI_P(1.782469917e-05f)));
+        P = FI_FMA(u[j], P, FI_K(FI_P(-1.138893786e-04f)));
+        P = FI_FMA(u[j], P, FI_K(FI_P(-3.480977030e-04f)));
+        P = FI_FMA(u[j], P, FI_K(FI_P(6.608275697e-03f)));
+        P = FI_FMA(u[j], P, FI_K(FI_P(3.266495466e-02f)));
+        P = FI_FMA(u[j], P, FI_K(FI_P(-6.562345028e-01f)));
+        P = FI_FMA(u[j], P, FI_K(FI_P(2.506628275e+00f)));
+        VF32 x = loc + scale * (q[j] * P);
+        any_tail |= u[j] <= FI_NORMAL32_U_TAIL;
+        memcpy(out + j * FI_NL, &x, sizeof x);
+    }
+    /* rare: some lane of the block lies in a tail; redo those lanes */
+    if (__builtin_expect(FI_ANY_LANE(any_tail), 0)) {
+        float us[FI_NORMAL32_BLOCK];
+        memcpy(us, u, sizeof us);
+        for (int i = 0; i < FI_NORMAL32_BLOCK; i++)
+            if (us[i] <= FI_NORMAL32_U_TAIL) out[i] = a->loc + a->scale * fi_std_normal32_tail(words[i]);
+    }
+}
+
+#undef FI_FMA
+#undef FI_K
+#undef FI_P
+#undef FI_SELECT
+#undef VF32
+#undef VI32
+#undef VU32
