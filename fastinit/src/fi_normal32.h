@@ -68,8 +68,18 @@ static inline VF32 FI_FN(fi_splat32)(float x) {
 #define FI_K(c) FI_FN(fi_splat32)(c)
 #define FI_P(c) ((c) * 0x1p-32f) /* exact: a power of two */
 
-/* loc + scale * z for FI_NORMAL32_BLOCK words, written to out. */
-static inline void FI_FN(fi_normal32_block)(const uint32_t *words, float *out, const fi_affine32 *a) {
+/* The tail lanes of a block (u <= FI_NORMAL32_U_TAIL), in scalar code.  Kept
+ * out of line: it is rare, and inlined it would crowd the hot loop. */
+__attribute__((noinline, cold)) static void FI_FN(fi_normal32_tails)(const uint32_t *words, const float *u,
+                                                                      float *out, const fi_affine32 *a) {
+    for (int i = 0; i < FI_NORMAL32_BLOCK; i++)
+        if (u[i] <= FI_NORMAL32_U_TAIL) out[i] = a->loc + a->scale * fi_std_normal32_tail(words[i]);
+}
+
+/* loc + scale * z for FI_NORMAL32_BLOCK words, written to out.  Inlined into
+ * the tile loop so that its constants stay in registers across blocks. */
+static inline void FI_FN(fi_normal32_block)(const uint32_t *words, float *out,
+                                                                           const fi_affine32 *a) {
     const VF32 scale = FI_K(a->scale), loc = FI_K(a->loc);
     VF32 q[FI_NL_IL], y[FI_NL_IL], u[FI_NL_IL];
 #pragma GCC unroll 4
@@ -125,8 +135,7 @@ static inline void FI_FN(fi_normal32_block)(const uint32_t *words, float *out, c
     if (__builtin_expect(FI_ANY_LANE(any_tail), 0)) {
         float us[FI_NORMAL32_BLOCK];
         memcpy(us, u, sizeof us);
-        for (int i = 0; i < FI_NORMAL32_BLOCK; i++)
-            if (us[i] <= FI_NORMAL32_U_TAIL) out[i] = a->loc + a->scale * fi_std_normal32_tail(words[i]);
+        FI_FN(fi_normal32_tails)(words, us, out, a);
     }
 }
 
