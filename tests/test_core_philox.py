@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 
 import fastinit
+from fastinit import _core
+from tests.normal32_reference import standard_normal32
 from tests.philox_reference import philox4x32_10, stream_words
 
 # Random123 kat_vectors, philox4x32 with 10 rounds: (counter, key, expected output)
@@ -76,3 +78,22 @@ def test_uniforms_match_independent_conversion():
     np.testing.assert_array_equal(
         bf16.astype(np.float64), (w >> 24).astype(np.float64) * 2.0**-8
     )
+
+
+@pytest.mark.parametrize("name,position", [(None, 0), ("layer1.weight", 2**32 - 7)])
+def test_float32_normal_matches_independent_model(name, position):
+    """Stream version 2's float32 normal, word by word, against a NumPy model of
+    the documented formula (tests/normal32_reference.py), tails included."""
+    rng = fastinit.default_rng(77)
+    if name:
+        rng = rng.stream(name)
+    n = 200_003
+    got = rng.fill_at("standard_normal", np.empty(n, np.float32), 5, position=position)
+    words = stream_words(rng.key, rng.stream_id, 4 * position + 5, n)
+    expected = standard_normal32(words)
+    assert (np.abs(expected) > 3.51).sum() > 40  # the float64 tail is exercised
+    np.testing.assert_array_equal(got, expected)
+    extremes = np.array([0, 1, 2**31 - 1, 2**31, 2**32 - 1], np.uint32)
+    np.testing.assert_array_equal(
+        _core.transform_words(_core.NORMAL, _core.F32, extremes, np.empty(5, np.float32), {}),
+        standard_normal32(extremes))
