@@ -45,9 +45,6 @@ typedef float VF32 __attribute__((vector_size(4 * FI_NL)));
 typedef int32_t VI32 __attribute__((vector_size(4 * FI_NL)));
 typedef uint32_t VU32 __attribute__((vector_size(4 * FI_NL)));
 
-/* mask ? a : b, lane by lane (mask lanes are all ones or all zeros) */
-#define FI_SELECT(mask, a, b) ((__typeof__(a))(((VI32)(a) & (mask)) | ((VI32)(b) & ~(mask))))
-
 /* a * b + c with one rounding, every lane */
 static inline VF32 FI_FN(fi_fma32)(VF32 a, VF32 b, VF32 c) {
 #ifdef FI_FMA_VEC
@@ -86,11 +83,11 @@ static inline void FI_FN(fi_normal32_block)(const uint32_t *words, float *out,
     for (int j = 0; j < FI_NL_IL; j++) {
         VU32 w;
         memcpy(&w, words + j * FI_NL, sizeof w);
-        VI32 s = (VI32)(w ^ 0x80000000u);                /* 2^32 q - 1/2 */
-        VI32 m = FI_SELECT(s < 0, (VI32)w, (VI32)~w);    /* 2^32 r - 1/2, in [0, 2^31) */
-        /* 2^32 |q| = (2^31 - 1 - m) + 1/2, then q's sign: computed from m
-         * alone, so words w and 2^32 - 1 - w give exactly opposite values */
-        VF32 q_abs = __builtin_convertvector(0x7FFFFFFF - m, VF32) + 0.5f;
+        /* 2^32 r - 1/2 = w below 1/2, else 2^32 - 1 - w: in [0, 2^31) */
+        VI32 m = (VI32)w ^ ((VI32)w >> 31);
+        /* 2^32 |q| = (2^31 - 1 - m) + 1/2, then q's sign (negative below 1/2):
+         * from m alone, so words w and 2^32 - 1 - w give exactly opposite values */
+        VF32 q_abs = __builtin_convertvector(m ^ 0x7FFFFFFF, VF32) + 0.5f;
         q[j] = (VF32)((VU32)q_abs ^ (~w & 0x80000000u));
         VF32 r4 = (__builtin_convertvector(m, VF32) + 0.5f) * 0x1p-30f;
         y[j] = r4 * FI_FMA(r4, FI_K(-0.25f), FI_K(1.0f)); /* 4 r (1 - r), in [2^-31, 1] */
@@ -142,7 +139,6 @@ static inline void FI_FN(fi_normal32_block)(const uint32_t *words, float *out,
 #undef FI_FMA
 #undef FI_K
 #undef FI_P
-#undef FI_SELECT
 #undef VF32
 #undef VI32
 #undef VU32
