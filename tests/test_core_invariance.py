@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import fastinit
+from fastinit import _core
 from fastinit._simd import ISAS, simd_info, use_isa
 from tests.conftest import METHODS
 
@@ -111,3 +112,42 @@ def test_streaming_store_path_gives_the_same_bits(method, dtype):
     shifted = backing[big.itemsize:big.itemsize + n * big.itemsize].view(dtype)  # misaligned for SIMD
     rng.fill_at(method, shifted, 0, position=5, n_threads=1)
     assert shifted.tobytes() == big.tobytes()
+
+
+def _philox_counter_for(output: tuple[int, int, int, int], key: tuple[int, int]) -> list[int]:
+    """The counter whose Philox4x32-10 block is ``output``: the rounds run backwards
+    (the low half of M * c gives c back through the inverse of M modulo 2^32)."""
+    m0, m1, w0, w1 = 0xD2511F53, 0xCD9E8D57, 0x9E3779B9, 0xBB67AE85
+    n0, n1, n2, n3 = output
+    for round_ in reversed(range(10)):
+        k0, k1 = (key[0] + round_ * w0) % 2**32, (key[1] + round_ * w1) % 2**32
+        c2 = n1 * pow(m1, -1, 2**32) % 2**32
+        c0 = n3 * pow(m0, -1, 2**32) % 2**32
+        c1 = n0 ^ ((m1 * c2) >> 32) ^ k0
+        c3 = n2 ^ ((m0 * c0) >> 32) ^ k1
+        n0, n1, n2, n3 = c0, c1, c2, c3
+    return [n0, n1, n2, n3]
+
+
+def test_float64_normal_far_tail_draws_in_fills():
+    """The float64 normal kernel leaves PPND16's far tail (r < e^-25, one draw
+    in 2^34) to a fix-up pass.  A stream position whose words are such draws,
+    found by running Philox backwards, must give the reference values on
+    every ISA."""
+    key = (0x12345678, 0x9ABCDEF0)
+    far = (5, 0, 0xFFFFFFF0, 0xFFFFFFFF)  # x = 5 and x = 2^64 - 16: p about 3e-19 and 1 - 9e-19
+    counter = _philox_counter_for(far, key)
+    np.testing.assert_array_equal(fastinit.philox4x32(np.array(counter, np.uint32),
+                                                      np.array(key, np.uint32)), far)
+    block = counter[0] | counter[1] << 32
+    stream_id = counter[2] | counter[3] << 32
+    start = block - 300  # the far pair lands mid-tile, at elements 600 and 601
+    rng = fastinit.default_rng(0)
+    rng.state = {"key": key, "stream_id": stream_id, "position": 0}
+    words = rng.fill_at("random_raw", np.empty(2 * 1001, np.uint32), position=start)
+    expected = _core.transform_words(_core.NORMAL, _core.F64, words, np.empty(1001, np.float64), {})
+    assert expected[600] < -8.5 and expected[601] > 8.5
+    for isa in simd_info()["available"]:
+        with use_isa(isa):
+            got = rng.fill_at("standard_normal", np.empty(1001, np.float64), position=start)
+        np.testing.assert_array_equal(got, expected, err_msg=isa)

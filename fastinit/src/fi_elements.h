@@ -48,9 +48,18 @@ static inline uint16_t fi_elem_uniform_bf16(const uint32_t *b, int64_t i, const 
 }
 
 /* normal float64: loc + scale * z, z by PPND16 from two words.  The float32
- * family (float32, float16, bfloat16) is computed by blocks in fi_normal32.h. */
+ * family (float32, float16, bfloat16) is computed by blocks in fi_normal32.h.
+ * `near` leaves out PPND16's far tail: see fill_normal_f64. */
 static inline double fi_elem_normal_f64(const uint32_t *b, int64_t i, const fi_affine64 *a) {
-    return a->loc + a->scale * fi_std_normal64(fi_word_pair(b, i));
+    return a->loc + a->scale * fi_std_normal64(fi_word_pair(b, i), 1);
+}
+static inline double fi_elem_normal_f64_near(const uint32_t *b, int64_t i, const fi_affine64 *a) {
+    return a->loc + a->scale * fi_std_normal64(fi_word_pair(b, i), 0);
+}
+/* Might PPND16 put this draw in its far tail?  (A superset: min(x, ~x) small.) */
+static inline int fi_normal64_may_be_far(const uint32_t *b, int64_t i) {
+    uint64_t x = fi_word_pair(b, i);
+    return (x < FI_NORMAL64_FAR_BELOW) | (~x < FI_NORMAL64_FAR_BELOW);
 }
 
 /*
@@ -80,7 +89,7 @@ static inline double fi_elem_truncnorm_f64(const uint32_t *b, int64_t i, const f
     double pc = t->pc_lo - u * t->width;
     double r = p < pc ? p : pc;
     r = r > DBL_MIN ? r : DBL_MIN;
-    double z = t->flip * fi_ndtri64(p - 0.5, r);
+    double z = t->flip * fi_ndtri64(p - 0.5, r, 1);
     double x = t->loc + t->scale * z;
     x = x < t->lo ? t->lo : x;
     return x > t->hi ? t->hi : x;
