@@ -48,13 +48,11 @@ static inline uint16_t fi_elem_uniform_bf16(const uint32_t *b, int64_t i, const 
 }
 
 /* normal float64: loc + scale * z, z by PPND16 from two words.  The float32
- * family (float32, float16, bfloat16) is computed by blocks in fi_normal32.h.
- * `near` leaves out PPND16's far tail: see fill_normal_f64. */
+ * family (float32, float16, bfloat16) is computed by blocks in fi_normal32.h;
+ * the kernels compute this one by blocks in fi_normal64.h, with this function
+ * for the rare far-tail draws. */
 static inline double fi_elem_normal_f64(const uint32_t *b, int64_t i, const fi_affine64 *a) {
     return a->loc + a->scale * fi_std_normal64(fi_word_pair(b, i), 1);
-}
-static inline double fi_elem_normal_f64_near(const uint32_t *b, int64_t i, const fi_affine64 *a) {
-    return a->loc + a->scale * fi_std_normal64(fi_word_pair(b, i), 0);
 }
 /* Might PPND16 put this draw in its far tail?  (A superset: min(x, ~x) small.) */
 static inline int fi_normal64_may_be_far(const uint32_t *b, int64_t i) {

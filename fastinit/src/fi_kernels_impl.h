@@ -258,21 +258,38 @@ FI_DEFINE_FILL(fill_uniform_f32, 1, float, fi_affine32, fi_prep_affine32, fi_ele
 FI_DEFINE_FILL(fill_uniform_f64, 2, double, fi_affine64, fi_prep_affine64, fi_elem_uniform_f64, 1)
 FI_DEFINE_FILL(fill_uniform_f16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_uniform_f16, 1)
 FI_DEFINE_FILL(fill_uniform_bf16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_uniform_bf16, 1)
-/* float64 normals: the vectorised loop leaves out PPND16's far-tail region
- * (two more degree-7 rationals per lane, about a quarter of the work), and
- * the draws that may need it -- one in 2^34 -- are redone with the full
- * function from the same tile of words, so the bits are those of
- * fi_elem_normal_f64. */
+/* float64 normals, a tile at a time through fi_normal64.h's blocks (the tile
+ * rounded up to whole blocks, as for float32).  The blocks leave out PPND16's
+ * far-tail region (two more degree-7 rationals per lane); the draws that may
+ * need it -- one in 2^34 -- are redone with the full scalar function from the
+ * same tile of words, so the bits are those of fi_elem_normal_f64. */
+#define FI_ND FI_W
+#if FI_W == 8
+#define FI_SQRT_VEC(v) _mm512_sqrt_pd((__m512d)(v))
+#elif FI_W == 4
+#define FI_SQRT_VEC(v) _mm256_sqrt_pd((__m256d)(v))
+#elif FI_W == 2
+#define FI_SQRT_VEC(v) _mm_sqrt_pd((__m128d)(v))
+#else
+#define FI_SQRT_VEC(v) ((__typeof__(v)){__builtin_sqrt((v)[0])})
+#endif
+#include "fi_normal64.h"
+
 static void FI_FN(fill_normal_f64)(const fi_stream *s, uint64_t word0, int64_t n, void *out_,
                                    const fi_params *p) {
     double *restrict out = (double *)out_;
     const fi_affine64 a = fi_prep_affine64(p);
     FI_ALIGN uint32_t buf[FI_TILE];
+    FI_ALIGN double vals[FI_TILE / 2];
     const int64_t tile = FI_TILE / 2;
     while (n > 0) {
         const int64_t m = n < tile ? n : tile;
-        FI_FN(fi_philox_words)(s, word0, 2 * m, buf);
-        for (int64_t i = 0; i < m; i++) out[i] = fi_elem_normal_f64_near(buf, i, &a);
+        const int64_t whole = (m + FI_NORMAL64_BLOCK - 1) / FI_NORMAL64_BLOCK * FI_NORMAL64_BLOCK;
+        FI_FN(fi_philox_words)(s, word0, 2 * whole, buf);
+        double *dst = whole == m ? out : vals;
+        for (int64_t i = 0; i < whole; i += FI_NORMAL64_BLOCK)
+            FI_FN(fi_normal64_block)(buf + 2 * i, dst + i, &a);
+        if (dst == vals) memcpy(out, vals, (size_t)m * sizeof(double));
         int any = 0;
         for (int64_t i = 0; i < m; i++) any |= fi_normal64_may_be_far(buf, i);
         if (__builtin_expect(any, 0))
@@ -283,6 +300,11 @@ static void FI_FN(fill_normal_f64)(const fi_stream *s, uint64_t word0, int64_t n
         word0 += 2 * (uint64_t)m;
     }
 }
+#undef FI_ND
+#undef FI_ND_IL
+#undef FI_NORMAL64_BLOCK
+#undef FI_SQRT_VEC
+
 FI_DEFINE_FILL(fill_truncnorm_f32, 1, float, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_f32, 0)
 FI_DEFINE_FILL(fill_truncnorm_f64, 2, double, fi_trunc64, fi_prep_trunc64, fi_elem_truncnorm_f64, 0)
 FI_DEFINE_FILL(fill_truncnorm_f16, 1, uint16_t, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_f16, 0)
