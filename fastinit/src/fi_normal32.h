@@ -21,8 +21,8 @@
  * from.  Over all 2^32 words the error against PPND16 is at most 2.83 ulp
  * (2.04e-7 relative, mean 0.47 ulp); version 1 (AS241 PPND7 in float32 for
  * every draw) had up to 6 ulp and needed two divisions and a square root per
- * draw, where the common path here has none.  Its Horner steps are explicit fused
- * multiply-adds: one rounding each, the same on every ISA (DESIGN.md allows
+ * draw, where the common path here has none.  Its Horner steps are explicit
+ * fused multiply-adds: one rounding each, the same on every ISA (DESIGN.md allows
  * "explicit fma everywhere"; AVX2 and AVX-512 have it in hardware, SSE2 and
  * scalar builds call the C library's correctly rounded fmaf).  2^-32 is
  * folded into P's coefficients, which is exact.  The few tail draws are
@@ -67,16 +67,15 @@ static inline VF32 FI_FN(fi_splat32)(float x) {
 
 /* The tail lanes of a block (u <= FI_NORMAL32_U_TAIL), in scalar code.  Kept
  * out of line: it is rare, and inlined it would crowd the hot loop. */
-__attribute__((noinline, cold)) static void FI_FN(fi_normal32_tails)(const uint32_t *words, const float *u,
-                                                                      float *out, const fi_affine32 *a) {
+__attribute__((noinline, cold)) static void FI_FN(fi_normal32_tails)(const uint32_t *words,
+                                                                      const float *u, float *out,
+                                                                      const fi_affine32 *a) {
     for (int i = 0; i < FI_NORMAL32_BLOCK; i++)
         if (u[i] <= FI_NORMAL32_U_TAIL) out[i] = a->loc + a->scale * fi_std_normal32_tail(words[i]);
 }
 
-/* loc + scale * z for FI_NORMAL32_BLOCK words, written to out.  Inlined into
- * the tile loop so that its constants stay in registers across blocks. */
-static inline void FI_FN(fi_normal32_block)(const uint32_t *words, float *out,
-                                                                           const fi_affine32 *a) {
+/* loc + scale * z for FI_NORMAL32_BLOCK words, written to out. */
+static inline void FI_FN(fi_normal32_block)(const uint32_t *words, float *out, const fi_affine32 *a) {
     const VF32 scale = FI_K(a->scale), loc = FI_K(a->loc);
     VF32 q[FI_NL_IL], y[FI_NL_IL], u[FI_NL_IL];
 #pragma GCC unroll 4
