@@ -88,7 +88,6 @@ extension = Extension(
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     extra_compile_args=base_flags + compile_openmp,
     extra_link_args=link_openmp,
-    libraries=[] if sys.platform == "win32" else ["m"],  # fmaf for the SSE2/scalar builds
 )
 
 compiler_directives = {"language_level": 3}

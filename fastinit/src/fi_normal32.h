@@ -23,17 +23,15 @@
  * every draw) had up to 6 ulp and needed two divisions and a square root per
  * draw, where the common path here has none.  Its Horner steps are explicit
  * fused multiply-adds: one rounding each, the same on every ISA (DESIGN.md allows
- * "explicit fma everywhere"; AVX2 and AVX-512 have it in hardware, SSE2 and
- * scalar builds call the C library's correctly rounded fmaf).  2^-32 is
- * folded into P's coefficients, which is exact.  The few tail draws are
+ * "explicit fma everywhere"; AVX2 and AVX-512 have it in hardware, the SSE2
+ * and scalar builds on x86 compute it exactly in double, see fi_fma32).
+ * 2^-32 is folded into P's coefficients, which is exact.  The few tail draws are
  * finished by scalar code, identical on every ISA.
  *
  * FI_NL_IL vectors are processed side by side: each is one long chain of
  * dependent operations, and interleaving independent chains keeps the FPU
  * busy (about 1.3x over one chain at a time on AVX-512).
  */
-#include <math.h>
-
 #define FI_NL_IL (FI_NL == 1 ? 1 : 4) /* vectors in flight (scalar: one value at a time) */
 #define FI_NORMAL32_BLOCK (FI_NL * FI_NL_IL)
 #define FI_NORMAL32_U_TAIL (-7.0f) /* u <= this: |z| > 3.5, the tail */
@@ -45,16 +43,67 @@ typedef float VF32 __attribute__((vector_size(4 * FI_NL)));
 typedef int32_t VI32 __attribute__((vector_size(4 * FI_NL)));
 typedef uint32_t VU32 __attribute__((vector_size(4 * FI_NL)));
 
-/* a * b + c with one rounding, every lane */
+/*
+ * a * b + c with one rounding, every lane.  Without an FMA unit (the SSE2 and
+ * scalar builds on x86; the C library's fmaf would be a call per value, and
+ * emulated with slow rounding-mode switches on CPUs without FMA) it is
+ * computed exactly in double.  The product of two floats is exact, and the
+ * sum with c rounded to double, s, rounds on to the correctly rounded float
+ * unless s is exactly halfway between two floats (a double nearer the exact
+ * sum than s would lie between them otherwise): then the sum is redone
+ * rounded "to odd" (made odd when inexact, from the exact error of the sum,
+ * Knuth's two-sum), which a double, having more than 24 + 2 bits, turns into
+ * the correctly rounded float (Boldo and Melquiond, "Emulation of FMA and
+ * correctly rounded sums: proved algorithms using rounding to odd", IEEE
+ * Trans. Computers 57(4), 2008).  Same bits as the instruction;
+ * tests/normal32_reference.py rounds to odd every time.
+ */
+#if !defined(FI_FMA_VEC) && !defined(__FMA__) && !defined(__aarch64__)
+#define FI_FMA_EMULATED 1
+typedef double FI_FN(vf32_as_f64) __attribute__((vector_size(8 * FI_NL)));
+typedef uint64_t FI_FN(vf32_as_u64) __attribute__((vector_size(8 * FI_NL)));
+
+/* The rare case: the sum rounded to odd, then to float (out of line). */
+__attribute__((noinline, cold)) static VF32 FI_FN(fi_fma32_to_odd)(VF32 a, VF32 b, VF32 c) {
+    typedef FI_FN(vf32_as_f64) VD;
+    typedef FI_FN(vf32_as_u64) VQ;
+    VD p = __builtin_convertvector(a, VD) * __builtin_convertvector(b, VD);
+    VD cd = __builtin_convertvector(c, VD);
+    VD s = p + cd;
+    VD c_part = s - p;
+    VD err = (p - (s - c_part)) + (cd - c_part);
+    /* One ulp towards the exact sum when the sum was inexact and came out
+     * even.  Integer operations on the bits only (SSE2 has no 64-bit
+     * compares). */
+    VQ bits = (VQ)s;
+    VQ err_magnitude = (VQ)err << 1;
+    VQ inexact = (err_magnitude | -err_magnitude) >> 63;   /* err != 0 */
+    VQ step = inexact & ~bits & 1;                         /* 1: inexact and even */
+    VQ away_from_zero = ~(((VQ)err ^ bits) >> 63) & 1;     /* err has the sign of s */
+    bits += step - ((step & ~away_from_zero) << 1);        /* +step, or -step */
+    return __builtin_convertvector((VD)bits, VF32);
+}
+#endif
+
 static inline VF32 FI_FN(fi_fma32)(VF32 a, VF32 b, VF32 c) {
-#ifdef FI_FMA_VEC
+#if defined(FI_FMA_VEC)
     return (VF32)FI_FMA_VEC(a, b, c);
-#else
+#elif !defined(FI_FMA_EMULATED)
     VF32 r;
-    for (int lane = 0; lane < FI_NL; lane++) r[lane] = fmaf(a[lane], b[lane], c[lane]);
+    for (int lane = 0; lane < FI_NL; lane++) r[lane] = __builtin_fmaf(a[lane], b[lane], c[lane]);
     return r;
+#else
+    typedef FI_FN(vf32_as_f64) VD;
+    typedef FI_FN(vf32_as_u64) VQ;
+    VD s = __builtin_convertvector(a, VD) * __builtin_convertvector(b, VD) + __builtin_convertvector(c, VD);
+    /* halfway between floats: the 29 bits below float precision are 1000...0 */
+    VU32 low = __builtin_convertvector((VQ)s, VU32);
+    if (__builtin_expect(FI_ANY_LANE((low & 0x1FFFFFFFu) == 0x10000000u), 0))
+        return FI_FN(fi_fma32_to_odd)(a, b, c);
+    return __builtin_convertvector(s, VF32);
 #endif
 }
+
 /* every lane = x (bit for bit: no arithmetic) */
 static inline VF32 FI_FN(fi_splat32)(float x) {
     VF32 v;
@@ -136,6 +185,7 @@ static inline void FI_FN(fi_normal32_block)(const uint32_t *words, float *out, c
 }
 
 #undef FI_FMA
+#undef FI_FMA_EMULATED
 #undef FI_K
 #undef FI_P
 #undef VF32
