@@ -151,16 +151,21 @@ int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t str
 }
 
 /* The float32-family normal of given words, by the scalar build's blocks
- * (one element per block there). */
+ * (a short last block padded with zero words, whose values are dropped). */
 static void fi_normal32_words(const uint32_t *words, int64_t n, void *out, const fi_params *p,
                               int dtype) {
     const fi_affine32 a = fi_prep_affine32(p);
-    for (int64_t i = 0; i < n; i++) {
-        float x;
-        fi_normal32_block_scalar(words + i, &x, &a);
-        if (dtype == FI_F32) ((float *)out)[i] = x;
-        else if (dtype == FI_F16) ((uint16_t *)out)[i] = fi_f32_to_f16(x);
-        else ((uint16_t *)out)[i] = fi_f32_to_bf16(x);
+    for (int64_t i = 0; i < n; i += FI_NORMAL32_BLOCK_SCALAR) {
+        uint32_t w[FI_NORMAL32_BLOCK_SCALAR] = {0};
+        float x[FI_NORMAL32_BLOCK_SCALAR];
+        int64_t m = n - i < FI_NORMAL32_BLOCK_SCALAR ? n - i : FI_NORMAL32_BLOCK_SCALAR;
+        memcpy(w, words + i, (size_t)m * sizeof w[0]);
+        fi_normal32_block_scalar(w, x, &a);
+        for (int64_t k = 0; k < m; k++) {
+            if (dtype == FI_F32) ((float *)out)[i + k] = x[k];
+            else if (dtype == FI_F16) ((uint16_t *)out)[i + k] = fi_f32_to_f16(x[k]);
+            else ((uint16_t *)out)[i + k] = fi_f32_to_bf16(x[k]);
+        }
     }
 }
 

@@ -32,8 +32,11 @@
  * dependent operations, and interleaving independent chains keeps the FPU
  * busy (about 1.3x over one chain at a time on AVX-512).
  */
-#define FI_NL_IL (FI_NL == 1 ? 1 : 4) /* vectors in flight (scalar: one value at a time) */
+#define FI_NL_IL 4 /* vectors in flight (for the scalar build, values) */
 #define FI_NORMAL32_BLOCK (FI_NL * FI_NL_IL)
+#if FI_NL == 1
+enum { FI_NORMAL32_BLOCK_SCALAR = FI_NORMAL32_BLOCK }; /* for fi_transform_words */
+#endif
 #define FI_NORMAL32_U_TAIL (-7.0f) /* u <= this: |z| > 3.5, the tail */
 
 #define VF32 FI_FN(vf32)
