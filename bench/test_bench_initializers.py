@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 
 import fastinit
+from fastinit.bench._pytest import best_seconds
 
 torch = pytest.importorskip("torch")
 
@@ -65,7 +66,9 @@ def square() -> np.ndarray:
 
 
 def _record(benchmark: Any, group: str, impl: str, n: int, itemsize: int) -> None:
-    best = benchmark.stats.stats.min
+    best = best_seconds(benchmark)
+    if best is None:  # --benchmark-disable: nothing was timed
+        return
     info = benchmark.extra_info
     info.update(impl=impl, threads=THREADS if impl.startswith("fastinit") else
                 torch.get_num_threads(), dtype="float32", elements=n,

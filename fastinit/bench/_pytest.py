@@ -19,7 +19,9 @@ from ._timing import plan_repeats
 RECORDED: list[tuple[str, dict[str, Any]]] = []
 
 
-def _best_seconds(benchmark: Any) -> Optional[float]:
+def best_seconds(benchmark: Any) -> Optional[float]:
+    """The best round in seconds, or None when timing is off (``--benchmark-disable``:
+    each benchmark then runs once, as a plain test)."""
     stats = getattr(benchmark, "stats", None)
     inner = getattr(stats, "stats", None)
     if inner is None or not getattr(inner, "data", None):
@@ -65,7 +67,7 @@ def add_throughput(benchmark: Any, *, n: int, dtype: Any, threads: Optional[int]
         "simd": fastinit.simd_info()["active"],
     })
     info.update(extra)
-    best = _best_seconds(benchmark)
+    best = best_seconds(benchmark)
     if best:
         info["best_s"] = best
         info["gsamples_per_s"] = n / best / 1e9
@@ -115,7 +117,7 @@ def pedantic_fill(benchmark: Any, fill: Fill, *, group: Optional[str] = None,
     info = fill.info()
     info.pop("n"), info.pop("dtype"), info.pop("threads")
     add_throughput(benchmark, n=fill.n, dtype=fill.dtype, threads=fill.threads, **info)
-    if _best_seconds(benchmark) is not None:
+    if best_seconds(benchmark) is not None:
         RECORDED.append((benchmark.group or "", dict(benchmark.extra_info)))
     return result
 
