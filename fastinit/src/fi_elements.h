@@ -52,9 +52,11 @@ static inline uint16_t fi_elem_uniform_bf16(const uint32_t *b, int64_t i, const 
  * the kernels compute this one by blocks in fi_normal64.h, with this function
  * for the rare far-tail draws. */
 static inline double fi_elem_normal_f64(const uint32_t *b, int64_t i, const fi_affine64 *a) {
-    return a->loc + a->scale * fi_std_normal64(fi_word_pair(b, i), 1);
+    return a->loc + a->scale * fi_std_normal64(fi_word_pair(b, i));
 }
-/* Might PPND16 put this draw in its far tail?  (A superset: min(x, ~x) small.) */
+/* Might PPND16 put this draw in its far tail, t > 5?  A superset: min(x, ~x)
+ * below 2^29 (r < 2.9e-11); any other draw has t < 4.93. */
+#define FI_NORMAL64_FAR_BELOW (1ull << 29)
 static inline int fi_normal64_may_be_far(const uint32_t *b, int64_t i) {
     uint64_t x = fi_word_pair(b, i);
     return (x < FI_NORMAL64_FAR_BELOW) | (~x < FI_NORMAL64_FAR_BELOW);
@@ -76,7 +78,7 @@ static inline float fi_elem_truncnorm_f32(const uint32_t *b, int64_t i, const fi
     double pc = t->pc_lo - u * t->width;
     double r = p < pc ? p : pc;
     r = r > (double)FLT_MIN ? r : (double)FLT_MIN;
-    float z = t->flip * fi_ndtri32((float)(p - 0.5), (float)r, 1);
+    float z = t->flip * fi_ndtri32((float)(p - 0.5), (float)r);
     float x = t->loc + t->scale * z;
     x = x < t->lo ? t->lo : x;
     return x > t->hi ? t->hi : x;
@@ -87,7 +89,7 @@ static inline double fi_elem_truncnorm_f64(const uint32_t *b, int64_t i, const f
     double pc = t->pc_lo - u * t->width;
     double r = p < pc ? p : pc;
     r = r > DBL_MIN ? r : DBL_MIN;
-    double z = t->flip * fi_ndtri64(p - 0.5, r, 1);
+    double z = t->flip * fi_ndtri64(p - 0.5, r);
     double x = t->loc + t->scale * z;
     x = x < t->lo ? t->lo : x;
     return x > t->hi ? t->hi : x;

@@ -86,11 +86,10 @@ static inline double fi_log64(double x) {
  *   q = p - 1/2           (used where |q| <= 0.425)
  *   r = min(p, 1 - p) > 0 (used in the tails)
  * All regions are evaluated and the right one selected, so the function has
- * no branches and vectorises.  `far_tail` adds PPND's r > 5 region (p below
- * about 1e-11), which 32-bit standard normals never reach (their smallest r
- * is 2^-33) but truncated normals in far tails do.
+ * no branches and vectorises.  That includes PPND's far region, t > 5 (r
+ * below e^-25), which truncated normals in far tails reach.
  */
-static inline float fi_ndtri32(float q, float r, int far_tail) {
+static inline float fi_ndtri32(float q, float r) {
     /* Each region is a rational P/Q; numerator and denominator are picked per
      * lane before the one division (a division costs as much as ten adds). */
     float rr = 0.180625f - q * q;
@@ -100,13 +99,11 @@ static inline float fi_ndtri32(float q, float r, int far_tail) {
     float t1 = t - 1.6f;
     float num_t = ((0.17023821103f * t1 + 1.3067284816f) * t1 + 2.75681539f) * t1 + 1.4234372777f;
     float den_t = (0.1202113297f * t1 + 0.7370016425f) * t1 + 1.0f;
-    if (far_tail) {
-        float t2 = t - 5.0f;
-        float num_f = ((0.017337203997f * t2 + 0.42868294337f) * t2 + 3.081226386f) * t2 + 6.657905115f;
-        float den_f = (0.012258202635f * t2 + 0.24197894225f) * t2 + 1.0f;
-        num_t = t > 5.0f ? num_f : num_t;
-        den_t = t > 5.0f ? den_f : den_t;
-    }
+    float t2 = t - 5.0f;
+    float num_f = ((0.017337203997f * t2 + 0.42868294337f) * t2 + 3.081226386f) * t2 + 6.657905115f;
+    float den_f = (0.012258202635f * t2 + 0.24197894225f) * t2 + 1.0f;
+    num_t = t > 5.0f ? num_f : num_t;
+    den_t = t > 5.0f ? den_f : den_t;
     num_t = q < 0.0f ? -num_t : num_t;
     int central = q <= 0.425f && q >= -0.425f;
     return (central ? num_c : num_t) / (central ? den_c : den_t);
@@ -115,9 +112,9 @@ static inline float fi_ndtri32(float q, float r, int far_tail) {
 #define FI_POLY7(c0, c1, c2, c3, c4, c5, c6, c7, x) \
     (((((((c7 * (x) + c6) * (x) + c5) * (x) + c4) * (x) + c3) * (x) + c2) * (x) + c1) * (x) + c0)
 
-/* As fi_ndtri32, in float64 with PPND16; `far_tail` (t > 5: r below e^-25)
- * can be left out where the caller handles those draws itself. */
-static inline double fi_ndtri64(double q, double r, int far_tail) {
+/* As fi_ndtri32, in float64 with PPND16.  (fi_normal64.h's vector blocks
+ * leave the far region out and send those draws here.) */
+static inline double fi_ndtri64(double q, double r) {
     double rr = 0.180625 - q * q;
     double num_c = q * FI_POLY7(3.3871328727963666080e0, 1.3314166789178437745e+2, 1.9715909503065514427e+3,
                                 1.3731693765509461125e+4, 4.5921953931549871457e+4, 6.7265770927008700853e+4,
@@ -133,17 +130,15 @@ static inline double fi_ndtri64(double q, double r, int far_tail) {
     double den_t = FI_POLY7(1.0, 2.05319162663775882187e0, 1.67638483018380384940e0,
                             6.89767334985100004550e-1, 1.48103976427480074590e-1, 1.51986665636164571966e-2,
                             5.47593808499534494600e-4, 1.05075007164441684324e-9, t1);
-    if (far_tail) {
-        double t2 = t - 5.0;
-        double num_f = FI_POLY7(6.65790464350110377720e0, 5.46378491116411436990e0, 1.78482653991729133580e0,
-                                2.96560571828504891230e-1, 2.65321895265761230930e-2, 1.24266094738807843860e-3,
-                                2.71155556874348757815e-5, 2.01033439929228813265e-7, t2);
-        double den_f = FI_POLY7(1.0, 5.99832206555887937690e-1, 1.36929880922735805310e-1,
-                                1.48753612908506148525e-2, 7.86869131145613259100e-4, 1.84631831751005468180e-5,
-                                1.42151175831644588870e-7, 2.04426310338993978564e-15, t2);
-        num_t = t > 5.0 ? num_f : num_t;
-        den_t = t > 5.0 ? den_f : den_t;
-    }
+    double t2 = t - 5.0;
+    double num_f = FI_POLY7(6.65790464350110377720e0, 5.46378491116411436990e0, 1.78482653991729133580e0,
+                            2.96560571828504891230e-1, 2.65321895265761230930e-2, 1.24266094738807843860e-3,
+                            2.71155556874348757815e-5, 2.01033439929228813265e-7, t2);
+    double den_f = FI_POLY7(1.0, 5.99832206555887937690e-1, 1.36929880922735805310e-1,
+                            1.48753612908506148525e-2, 7.86869131145613259100e-4, 1.84631831751005468180e-5,
+                            1.42151175831644588870e-7, 2.04426310338993978564e-15, t2);
+    num_t = t > 5.0 ? num_f : num_t;
+    den_t = t > 5.0 ? den_f : den_t;
     num_t = q < 0.0 ? -num_t : num_t;
     int central = q <= 0.425 && q >= -0.425;
     return (central ? num_c : num_t) / (central ? den_c : den_t);
@@ -157,16 +152,13 @@ static inline double fi_i64_to_f64(int64_t v) {
     return (double)(int32_t)(v >> 32) * 4294967296.0 + (double)(uint32_t)v;
 }
 
-/* A standard normal from one 64-bit draw x: p = (x + 1/2) / 2^64.  Without
- * far_tail, draws with min(x, ~x) < FI_NORMAL64_FAR_BELOW are not handled
- * (see fill_normal_f64 in fi_kernels_impl.h). */
-#define FI_NORMAL64_FAR_BELOW (1ull << 29) /* r < 2.9e-11: the only draws PPND16 may put past t = 5 */
-static inline double fi_std_normal64(uint64_t x, int far_tail) {
+/* A standard normal from one 64-bit draw x: p = (x + 1/2) / 2^64. */
+static inline double fi_std_normal64(uint64_t x) {
     int64_t s = (int64_t)(x ^ 0x8000000000000000ull);
     int64_t m = s < 0 ? (int64_t)x : (int64_t)~x;
     double q = (fi_i64_to_f64(s) + 0.5) * 0x1p-64;
     double r = (fi_i64_to_f64(m) + 0.5) * 0x1p-64;
-    return fi_ndtri64(q, r, far_tail);
+    return fi_ndtri64(q, r);
 }
 
 /* The float32 normal of one word w in the tails (|z| > 3.5), where the
@@ -180,7 +172,7 @@ static inline float fi_std_normal32_tail(uint32_t w) {
     uint32_t m = s < 0 ? w : ~w; /* 2^32 r - 1/2 */
     double r = ((double)m + 0.5) * 0x1p-32;
     double q = s < 0 ? r - 0.5 : 0.5 - r;
-    return (float)fi_ndtri64(q, r, 1);
+    return (float)fi_ndtri64(q, r);
 }
 
 /* Uniforms in [0, 1) on the grid of the output format's significand:
