@@ -13,6 +13,9 @@
 
 typedef void (*fi_fill_fn)(const fi_stream *, uint64_t, int64_t, void *, const fi_params *);
 
+/* n rounded up to a multiple of block (the normal kernels work in whole blocks) */
+static inline int64_t fi_round_up(int64_t n, int64_t block) { return (n + block - 1) / block * block; }
+
 #if defined(__x86_64__) || defined(__i386__)
 #define FI_X86 1
 #include <immintrin.h>

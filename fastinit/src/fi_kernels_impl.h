@@ -211,18 +211,19 @@ static void FI_FN(fi_philox_words)(const fi_stream *s, uint64_t word0, int64_t n
         FI_ALIGN OUT_T narrow[sizeof(OUT_T) == 4 ? 1 : FI_TILE];                           \
         while (n > 0) {                                                                    \
             const int64_t m = n < FI_TILE ? n : FI_TILE;                                   \
-            const int64_t whole = (m + FI_NORMAL32_BLOCK - 1) / FI_NORMAL32_BLOCK * FI_NORMAL32_BLOCK; \
+            const int64_t whole = fi_round_up(m, FI_NORMAL32_BLOCK);                       \
             FI_FN(fi_philox_words)(s, word0, whole, buf);                                  \
             const int direct = sizeof(OUT_T) == 4 && whole == m && !streaming;            \
             float *dst = direct ? (float *)out : vals;                                     \
             for (int64_t i = 0; i < whole; i += FI_NORMAL32_BLOCK)                         \
                 FI_FN(fi_normal32_block)(buf + i, dst + i, &a);                            \
-            if (!direct) {                                                                 \
-                OUT_T *res = sizeof(OUT_T) == 4 ? (OUT_T *)vals : narrow;                  \
-                OUT_T *to = streaming ? res : out;                                         \
-                if (sizeof(OUT_T) != 4 || !streaming)                                      \
-                    for (int64_t i = 0; i < m; i++) to[i] = CONVERT(vals[i]);              \
-                if (streaming) FI_FN(fi_copy_out)(out, res, (size_t)m * sizeof(OUT_T));    \
+            if (!direct && !streaming) {                                                   \
+                for (int64_t i = 0; i < m; i++) out[i] = CONVERT(vals[i]);                 \
+            } else if (!direct && sizeof(OUT_T) == 4) {                                    \
+                FI_FN(fi_copy_out)(out, vals, (size_t)m * sizeof(OUT_T));                  \
+            } else if (!direct) {                                                          \
+                for (int64_t i = 0; i < m; i++) narrow[i] = CONVERT(vals[i]);              \
+                FI_FN(fi_copy_out)(out, narrow, (size_t)m * sizeof(OUT_T));                \
             }                                                                              \
             out += m;                                                                      \
             n -= m;                                                                        \
@@ -284,7 +285,7 @@ static void FI_FN(fill_normal_f64)(const fi_stream *s, uint64_t word0, int64_t n
     const int64_t tile = FI_TILE / 2;
     while (n > 0) {
         const int64_t m = n < tile ? n : tile;
-        const int64_t whole = (m + FI_NORMAL64_BLOCK - 1) / FI_NORMAL64_BLOCK * FI_NORMAL64_BLOCK;
+        const int64_t whole = fi_round_up(m, FI_NORMAL64_BLOCK);
         FI_FN(fi_philox_words)(s, word0, 2 * whole, buf);
         double *dst = whole == m ? out : vals;
         for (int64_t i = 0; i < whole; i += FI_NORMAL64_BLOCK)
