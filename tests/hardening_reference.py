@@ -8,9 +8,15 @@ tests/test_core_stats.py); for them ``reference_fill`` returns None.
 from __future__ import annotations
 
 import array
+import json
 import math
 import os
 import re
+import signal
+import subprocess
+import sys
+import time
+from typing import Callable
 
 import ml_dtypes
 import numpy as np
@@ -165,3 +171,34 @@ def out_problems(method, dtype_arg, out, size):
     return problems
 
 
+def child_env() -> dict:
+    """The environment for a child Python that imports the same fastinit."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+
+
+def says_ready(line: str) -> bool:
+    """The first line the interrupt children print once set up."""
+    return json.loads(line) == {"ready": True}
+
+
+def interrupt_child(args: list[str], ready: Callable[[str], bool], delay: float = 0.0,
+                    timeout: float = 120) -> tuple[dict, float]:
+    """Run ``python -c *args``, wait for its first line of output (which
+    ``ready`` must accept), send it SIGINT ``delay`` seconds later, and return
+    (the last line it printed, as JSON; the monotonic time of the signal).
+    The child must exit with status 0."""
+    proc = subprocess.Popen([sys.executable, "-c", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=child_env())
+    try:
+        first = proc.stdout.readline()
+        assert ready(first), first + proc.stderr.read()
+        time.sleep(delay)
+        sent = time.monotonic()  # CLOCK_MONOTONIC is system-wide on Linux
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err[-3000:]
+    return json.loads(out.strip().splitlines()[-1]), sent

@@ -9,15 +9,11 @@ the position after the interrupted call.
 """
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
 import textwrap
-import time
 
 import pytest
+
+from tests.hardening_reference import interrupt_child, says_ready
 
 CHILD = textwrap.dedent(
     """
@@ -60,22 +56,7 @@ CHILD = textwrap.dedent(
 
 
 def interrupt_a_fill(n, n_threads, mode, delay=0.3):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(n), str(n_threads), mode],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        ready = proc.stdout.readline()
-        assert json.loads(ready) == {"ready": True}, ready + proc.stderr.read()
-        time.sleep(delay)
-        sent = time.monotonic()  # CLOCK_MONOTONIC is system-wide on Linux
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, err[-3000:]
-    result = json.loads(out.strip().splitlines()[-1])
+    result, sent = interrupt_child([CHILD, str(n), str(n_threads), mode], says_ready, delay)
     assert not result.get("never_interrupted"), "every fill finished before the signal"
     result["latency"] = result["caught"] - sent
     return result

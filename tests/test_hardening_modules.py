@@ -13,14 +13,11 @@ Known bugs of code this file does not own are ``xfail(strict=True)`` tests.
 """
 from __future__ import annotations
 
-import json
 import math
 import os
-import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
@@ -34,10 +31,13 @@ from tests.hardening_reference import (
     LAYOUTS,
     OUT_DTYPES,
     SHAPES,
+    child_env,
+    interrupt_child,
     make_out,
     mentions,
     out_problems,
     same_bits,
+    says_ready,
 )
 
 # FASTINIT_HYPOTHESIS_EXAMPLES=2000 (say) for a thorough run
@@ -51,10 +51,6 @@ PROPERTY = settings(
 DOCUMENTED = (TypeError, ValueError, OverflowError, MemoryError)
 # what a test of a known bug fails with (anything else is a new problem, not that bug)
 LEAD_BUG = (AssertionError, pytest.fail.Exception)
-
-
-def child_env():
-    return dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
 
 
 # ================================================================== Numba ==
@@ -220,21 +216,7 @@ CHILD = textwrap.dedent(
 
 def test_ctrl_c_interrupts_a_1_gib_numba_draw_within_a_second():
     n = (1 << 30) // 4
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(n)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=child_env())
-    try:
-        line = proc.stdout.readline()
-        assert json.loads(line) == {"ready": True}, line + proc.stderr.read()
-        time.sleep(0.3)
-        sent = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, err[-3000:]
-    result = json.loads(out.strip().splitlines()[-1])
+    result, sent = interrupt_child([CHILD, str(n)], says_ready, delay=0.3)
     assert not result.get("never_interrupted")
     latency = result["caught"] - sent
     assert latency < 1.0, f"KeyboardInterrupt came {latency:.2f} s after SIGINT"
@@ -320,22 +302,10 @@ def test_ctrl_c_while_writing_a_model_file_keeps_the_old_file(tmp_path):
     require_model_initializers()
     path = tmp_path / "model.safetensors"
     path.write_bytes(b"the user's previous model")
-    proc = subprocess.Popen([sys.executable, "-c", MODEL_CHILD, str(path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=child_env())
-    try:
-        first = proc.stdout.readline()  # one tensor written: the file is half done
-        assert "tensor" in first, first + proc.stderr.read()
-        sent = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=300)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, err[-3000:]
-    last = json.loads(out.strip().splitlines()[-1])
-    assert "interrupted" in last, out
+    # interrupted once one tensor is written: the file is half done
+    last, sent = interrupt_child([MODEL_CHILD, str(path)], lambda line: "tensor" in line,
+                                 timeout=300)
+    assert "interrupted" in last, last
     assert last["interrupted"] - sent < 5.0
     assert path.read_bytes() == b"the user's previous model", "the old file was lost"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.safetensors"], \
