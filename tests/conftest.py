@@ -18,3 +18,13 @@ METHODS = [
 @pytest.fixture(params=FLOAT_DTYPES, ids=lambda d: np.dtype(d).name)
 def float_dtype(request):
     return np.dtype(request.param)
+
+
+@pytest.fixture(scope="module")
+def single_threaded_blas():
+    """For modules of small matrix products: BLAS threads only add overhead
+    there (a lot of it on a loaded machine); results are statistically the
+    same.  Use with ``pytestmark = pytest.mark.usefixtures("single_threaded_blas")``."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    with threadpoolctl.threadpool_limits(1, user_api="blas"):
+        yield

@@ -12,14 +12,7 @@ from fastinit.__main__ import main
 
 DEPTH, WIDTH, BATCH = 50, 512, 32
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _single_threaded_blas():
-    """The matrices here are small: BLAS threads only add overhead (a lot of it
-    on a loaded machine).  Results are statistically the same."""
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    with threadpoolctl.threadpool_limits(1, user_api="blas"):
-        yield
+pytestmark = pytest.mark.usefixtures("single_threaded_blas")
 
 
 def run(init, activation):

@@ -10,13 +10,7 @@ from fastinit import initializers as I
 from fastinit.initializers import _orthogonal
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _single_threaded_blas():
-    """The matrices here are small: BLAS threads only add overhead (a lot of it
-    on a loaded machine).  Results are statistically the same."""
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    with threadpoolctl.threadpool_limits(1, user_api="blas"):
-        yield
+pytestmark = pytest.mark.usefixtures("single_threaded_blas")
 
 
 def orthonormality_error(m):
