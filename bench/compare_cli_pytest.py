@@ -1,6 +1,6 @@
 """Put ``fastinit bench --json`` and pytest-benchmark ``--benchmark-json`` figures side by side.
 
-Both build their timed callables with ``fastinit.bench.make_fill``; this
+Both build their timed callables with ``fastinit._bench.make_fill``; this
 matches the records on (operation, dtype, elements, implementation, threads,
 fresh) and prints each side's best time, their ratio, and each side's speed
 relative to NumPy PCG64, which is what should agree within noise::

@@ -21,7 +21,7 @@ threads, dtype, elements, bytes, the timed recipe, G samples/s and GB/s.
 Fixtures for benchmark modules
 ------------------------------
 ``run_fill(fill, group=...)``
-    Time a :class:`fastinit.bench.Fill` with ``benchmark.pedantic`` (rounds
+    Time a :class:`fastinit._bench.Fill` with ``benchmark.pedantic`` (rounds
     sized from a probe call, ``warmup_rounds=1``) and record its throughput.
 ``throughput(n=..., dtype=..., threads=..., **extra)``
     For benchmarks timed some other way: call after ``benchmark(...)`` /
@@ -38,9 +38,9 @@ from typing import Any, Callable
 import numpy as np
 import pytest
 
-from fastinit import bench as fb
-from fastinit._dtypes import resolve_float_dtype
-from fastinit.bench import _pytest as fbp
+from fastinit import _bench as fb
+from fastinit._bench import resolve_float_dtype
+import _glue as fbp
 
 
 def pytest_benchmark_update_machine_info(config: Any, machine_info: dict) -> None:
@@ -73,7 +73,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 def run_fill(benchmark: Any) -> Callable[..., Any]:
     """``run_fill(fill, group=None, rounds=None, ...)``.
 
-    See ``fastinit.bench._pytest.pedantic_fill``.
+    See ``fastinit._bench._pytest.pedantic_fill``.
     """
     return functools.partial(fbp.pedantic_fill, benchmark)
 

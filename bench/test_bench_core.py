@@ -1,6 +1,6 @@
 """Core fill throughput: fastinit vs NumPy, PyTorch and the memory bandwidth.
 
-The callables come from ``fastinit.bench.make_fill``, as in ``fastinit bench``,
+The callables come from ``fastinit._bench.make_fill``, as in ``fastinit bench``,
 so the two report the same kernels on the same sizes.  One group per
 compared operation; in every group NumPy ``Generator(PCG64)`` is the
 reference and a plain parallel store of the same bytes the ceiling.
@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 import fastinit
-from fastinit import bench as fb
+from fastinit import _bench as fb
 
 NT = fastinit.get_num_threads()
-N28 = fb.ISSUE2_SIZE
+N28 = fb.LARGE_SIZE
 N_TABLE = fb.MODES["default"]["table_size"]
 
 # (implementation, threads): threads None = the implementation's own setting
@@ -72,7 +72,7 @@ def test_issue2_fresh(run_fill, impl: str, threads: Any) -> None:
 def _table_params() -> list:
     """(dtype, op, impl, threads) of the default ``fastinit bench`` table, group by group
     (NumPy Philox/SFC64 only where the CLI's default run has them)."""
-    from fastinit.bench._suite import _VARIANT_DTYPES, _VARIANT_OPS, NUMPY_VARIANTS
+    from fastinit._bench._suite import _VARIANT_DTYPES, _VARIANT_OPS, NUMPY_VARIANTS
 
     params = []
     for dtype in fb.DTYPES:

@@ -31,7 +31,7 @@ import numpy as np
 import pytest
 
 import fastinit
-from fastinit.bench._pytest import best_seconds
+from _glue import best_seconds
 
 pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")

@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 
 import fastinit
-from fastinit.bench._pytest import best_seconds
+from _glue import best_seconds
 
 torch = pytest.importorskip("torch")
 

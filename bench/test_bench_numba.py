@@ -39,7 +39,7 @@ import numpy as np
 import pytest
 
 import fastinit
-from fastinit.bench._pytest import best_seconds
+from _glue import best_seconds
 from fastinit.numba import gallery
 
 N = 2**27

@@ -87,10 +87,10 @@ grep -q "heap-buffer-overflow" canary.log || { cat canary.log >&2; exit 1; }
 echo "canary: out-of-bounds write caught (heap-buffer-overflow), the build is instrumented"
 
 if [ "$short" = 1 ]; then
-    tests=(tests/test_hardening_inputs.py tests/test_hardening_concurrency.py
-           tests/test_hardening_interrupts.py)
-    for f in tests/test_core_philox.py tests/test_core_invariance.py tests/test_core_errors.py \
-             tests/test_core_streams.py; do
+    tests=(tests/guarantees/test_inputs.py tests/guarantees/test_concurrency.py
+           tests/guarantees/test_interrupts.py)
+    for f in tests/core/test_philox.py tests/core/test_invariance.py tests/core/test_errors.py \
+             tests/core/test_streams.py; do
         [ -e "$f" ] && tests+=("$f")
     done
 else

@@ -73,7 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     ----------
     parser : argparse.ArgumentParser
     """
-    from fastinit import bench
+    from fastinit import _bench as bench
 
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true",
@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
         0 on success; 1 when an explicitly requested plot could not be
         written (matplotlib missing); 2 on bad arguments.
     """
-    from fastinit import bench
+    from fastinit import _bench as bench
 
     mode = "quick" if args.quick else "full" if args.full else "default"
     try:

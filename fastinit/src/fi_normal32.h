@@ -59,7 +59,7 @@ typedef uint32_t VU32 __attribute__((vector_size(4 * FI_NL)));
  * the correctly rounded float (Boldo and Melquiond, "Emulation of FMA and
  * correctly rounded sums: proved algorithms using rounding to odd", IEEE
  * Trans. Computers 57(4), 2008).  Same bits as the instruction;
- * tests/normal32_reference.py rounds to odd every time.
+ * tests/support/normal32_reference.py rounds to odd every time.
  */
 #if !defined(FI_FMA_VEC) && !defined(__FMA__) && !defined(__aarch64__)
 #define FI_FMA_EMULATED 1

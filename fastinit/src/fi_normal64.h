@@ -8,7 +8,7 @@
  *
  * Included by fi_kernels_impl.h once per ISA, with FI_ND doubles per vector
  * (8 AVX-512, 4 AVX2, 2 SSE2, 1 scalar) and FI_SQRT_VEC.  The bits are those
- * of the scalar function, which tests/test_core_hashes.py freezes.
+ * of the scalar function, which tests/core/test_hashes.py freezes.
  */
 #define FI_ND_IL (FI_ND == 1 ? 1 : 4) /* vectors in flight */
 #define FI_NORMAL64_BLOCK (FI_ND * FI_ND_IL)

@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 
-from tests.hardening_reference import interrupt_child, says_ready
+from tests.support.processes import interrupt_child, says_ready
 
 CHILD = textwrap.dedent(
     """

@@ -5,8 +5,8 @@ import pytest
 
 import fastinit
 from fastinit import _core
-from tests.normal32_reference import standard_normal32
-from tests.philox_reference import philox4x32_10, stream_words
+from tests.support.normal32_reference import standard_normal32
+from tests.support.philox_reference import philox4x32_10, stream_words
 
 # Random123 kat_vectors, philox4x32 with 10 rounds: (counter, key, expected output)
 KAT = [

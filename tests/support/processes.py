@@ -23,7 +23,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import fastinit
-from tests.philox_reference import stream_words
+from tests.support.philox_reference import stream_words
 
 BF16 = np.dtype(fastinit.bfloat16)
 FLOAT_DTYPES = [np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.float16), BF16]

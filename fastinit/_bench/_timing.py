@@ -26,7 +26,7 @@ from ._fills import Fill
 
 @dataclass
 class Measurement:
-    """The timings of one :class:`~fastinit.bench.Fill` and the figures derived from them.
+    """The timings of one :class:`~fastinit._bench.Fill` and the figures derived from them.
 
     Attributes
     ----------

@@ -20,8 +20,8 @@ from ._timing import Measurement, cpu_busy_fraction, measure_fills
 #: Sections of a run, in order.
 SECTIONS: tuple[str, ...] = ("table", "fresh", "sizes", "threads")
 
-#: Size of issue 2's speed targets (float32 elements), used by ``bench/`` too.
-ISSUE2_SIZE = 2 ** 28
+#: Size of the large-array benchmarks (float32 elements, 1 GiB), used by ``bench/`` too.
+LARGE_SIZE = 2 ** 28
 
 #: Per-mode defaults.  ``default`` runs in under a minute on two idle cores;
 #: its arrays (2**24 elements: 32-128 MiB) are larger than the 32 MiB L3.
@@ -37,7 +37,7 @@ MODES: dict[str, dict[str, Any]] = {
         "min_repeats": 3, "max_repeats": 15, "budget_s": 0.06, "slow_s": 0.1,
     },
     "full": {
-        "table_size": ISSUE2_SIZE, "fresh_size": ISSUE2_SIZE, "thread_size": ISSUE2_SIZE,
+        "table_size": LARGE_SIZE, "fresh_size": LARGE_SIZE, "thread_size": LARGE_SIZE,
         "sweep_sizes": tuple(2 ** k for k in range(12, 31, 2)),
         "min_repeats": 3, "max_repeats": 10, "budget_s": 1.0, "slow_s": 1.5,
         "all_numpy_variants": True,
@@ -90,7 +90,7 @@ class Settings:
         rows are those draws plus an affine map or a cast).
     interleave : bool
         Time the candidates of a comparison in round-robin order instead of
-        back to back (see ``fastinit.bench._timing``).
+        back to back (see ``fastinit._bench._timing``).
     """
 
     mode: str
@@ -173,7 +173,7 @@ class Results:
     ----------
     settings : Settings
     machine : dict
-        :func:`~fastinit.bench.machine_info` at the start.
+        :func:`~fastinit._bench.machine_info` at the start.
     measurements : list of Measurement
     started : str
         ISO 8601 UTC start time.

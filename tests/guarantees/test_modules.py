@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import fastinit
 from fastinit import _validation
-from tests.hardening_reference import (
+from tests.support.processes import (
     FLOAT_DTYPES,
     LAYOUTS,
     OUT_DTYPES,

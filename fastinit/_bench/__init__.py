@@ -6,7 +6,7 @@ time the same kernels on the same sizes.
 
 Examples
 --------
->>> from fastinit import bench
+>>> from fastinit import _bench as bench
 >>> results = bench.run_suite(bench.settings_for("quick"))   # doctest: +SKIP
 >>> print(bench.format_table(results))                        # doctest: +SKIP
 
@@ -20,7 +20,7 @@ from ._fills import (BASELINE, DTYPES, IMPLEMENTATIONS, OPERATIONS, PARAMS, REFE
                      make_fill, torch_available, touched)
 from ._machine import cpu_model, describe, machine_info
 from ._report import format_bytes, format_size, format_table, write_json
-from ._suite import (ISSUE2_SIZE, MODES, SECTIONS, Results, Settings, default_thread_counts,
+from ._suite import (LARGE_SIZE, MODES, SECTIONS, Results, Settings, default_thread_counts,
                      derive, run_suite, settings_for)
 from ._timing import Measurement, cpu_busy_fraction, measure_fills, plan_repeats
 
@@ -46,9 +46,9 @@ def plot(results: Results, path: str) -> None:
 
 
 __all__ = [
-    "BASELINE", "DTYPES", "IMPLEMENTATIONS", "ISSUE2_SIZE", "MODES", "OPERATIONS", "PARAMS",
+    "BASELINE", "DTYPES", "IMPLEMENTATIONS", "LARGE_SIZE", "MODES", "OPERATIONS", "PARAMS",
     "REFERENCE", "SECTIONS", "Fill", "Measurement", "Results", "Settings", "cpu_busy_fraction",
     "cpu_model", "default_thread_counts", "derive", "describe", "format_bytes", "format_size",
-    "format_table", "machine_info", "make_fill", "measure_fills", "plan_repeats", "plot",
+    "format_table", "machine_info", "make_fill", "measure_fills", "plan_repeats", "plot", "resolve_float_dtype",
     "run_suite", "settings_for", "torch_available", "touched", "write_json",
 ]

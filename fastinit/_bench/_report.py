@@ -1,4 +1,4 @@
-"""Text and JSON reports of a :class:`~fastinit.bench.Results`."""
+"""Text and JSON reports of a :class:`~fastinit._bench.Results`."""
 from __future__ import annotations
 
 import json

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from fastinit.__main__ import main
-from fastinit.bench import DTYPES, IMPLEMENTATIONS, OPERATIONS, torch_available
+from fastinit._bench import DTYPES, IMPLEMENTATIONS, OPERATIONS, torch_available
 from fastinit.cli.bench import parse_count
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

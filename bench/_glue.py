@@ -11,9 +11,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .._dtypes import resolve_float_dtype
-from ._fills import Fill
-from ._timing import plan_repeats
+from fastinit._bench import Fill, plan_repeats, resolve_float_dtype
 
 #: (group, extra_info) of every benchmark run in this session, for the summary.
 RECORDED: list[tuple[str, dict[str, Any]]] = []
@@ -78,7 +76,7 @@ def add_throughput(benchmark: Any, *, n: int, dtype: Any, threads: Optional[int]
 def pedantic_fill(benchmark: Any, fill: Fill, *, group: Optional[str] = None,
                   rounds: Optional[int] = None, budget_s: float = 2.0, min_rounds: int = 3,
                   max_rounds: int = 10) -> Any:
-    """Time one :class:`~fastinit.bench.Fill` with ``benchmark.pedantic``.
+    """Time one :class:`~fastinit._bench.Fill` with ``benchmark.pedantic``.
 
     One untimed probe call sizes the number of rounds (unless ``rounds`` is
     given), then ``benchmark.pedantic(fill.call, rounds=..., warmup_rounds=1)``
@@ -89,7 +87,7 @@ def pedantic_fill(benchmark: Any, fill: Fill, *, group: Optional[str] = None,
     ----------
     benchmark : pytest_benchmark.fixture.BenchmarkFixture
     fill : Fill
-        From :func:`~fastinit.bench.make_fill`.
+        From :func:`~fastinit._bench.make_fill`.
     group : str, optional
         pytest-benchmark group (one per compared operation).
     rounds : int, optional

@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 import fastinit
-from tests.hardening_reference import BF16, blocks_for, same_bits
-from tests.philox_reference import stream_words
+from tests.support.processes import BF16, blocks_for, same_bits
+from tests.support.philox_reference import stream_words
 
 SEED = 20261123
 N_THREADS = 8

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 import fastinit
 from fastinit import _threads, _validation
-from tests.hardening_reference import (
+from tests.support.processes import (
     BF16,
     FLOAT_DTYPES,
     GUARD,
@@ -49,7 +49,7 @@ from tests.hardening_reference import (
     reference_fill,
     same_bits,
 )
-from tests.philox_reference import philox4x32_10, stream_words
+from tests.support.philox_reference import philox4x32_10, stream_words
 
 # FASTINIT_HYPOTHESIS_EXAMPLES=2000 (say) for a thorough run
 PROPERTY = settings(
