@@ -260,10 +260,18 @@ class Initializer:
         dims, dt = resolve_target(shape, dtype, out)
         if n_threads is not None:
             _threads.resolve_threads(n_threads)  # validate before drawing
-        gen = self._generator(seed, rng)
+        gen = self.generator(seed, rng)
         return self._fill(dims, dt, gen, out, n_threads)
 
-    def _generator(self, seed: Any, rng: Optional[Generator]) -> Optional[Generator]:
+    def generator(self, seed: Any = None, rng: Optional[Generator] = None
+                  ) -> Optional[Generator]:
+        """The generator a call with these ``seed``/``rng`` arguments draws from.
+
+        ``rng`` if given (it advances), else ``default_rng(seed)``, else
+        ``default_rng(self.seed)``; None for initializers that draw nothing.
+        Adapters that fill block by block (``fastinit.dask``) use it to draw
+        exactly what the local call would.
+        """
         if rng is not None:
             if seed is not None:
                 raise ValueError("pass seed or rng, not both")

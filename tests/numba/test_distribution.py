@@ -393,8 +393,10 @@ def test_parameter_errors_write_and_draw_nothing():
         fill_at(rng, ident, np.empty(3), -1)
     with pytest.raises(ValueError, match="position must be in"):
         fill_at(rng, ident, np.empty(3), position=2**64)
-    with pytest.raises(OverflowError):
+    with pytest.raises(ValueError, match="position must be in"):
         fill_at(rng, ident, np.empty(3), position=2**62)
+    with pytest.raises(ValueError, match="past the end of the stream"):
+        fill_at(rng, ident, np.empty(3), position=2**62 - 1)  # the kernel reads a whole tile
     assert rng.position == 0 and (out == 7.0).all()
 
 
