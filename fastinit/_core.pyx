@@ -41,6 +41,7 @@ cdef extern from "fi_philox.h" nogil:
 cdef extern from "fi_kernels.h" nogil:
     ctypedef struct fi_params:
         double loc, scale, p_lo, pc_lo, width, flip, clamp_lo, clamp_hi
+        uint64_t int_low, int_range
     int fi_fill(int kind, int dtype, const fi_stream *s, uint64_t word0, int64_t n,
                 void *out, const fi_params *p)
     int fi_words_per_element(int kind, int dtype)
@@ -56,7 +57,9 @@ cdef extern from "fi_kernels.h" nogil:
 
 # Kinds and dtypes, as in fi_kernels.h.
 RAW, UNIFORM, NORMAL, TRUNCNORM = 0, 1, 2, 3
+INTEGERS, EXPONENTIAL, LAPLACE, LOGISTIC, GUMBEL, LOGNORMAL = 4, 5, 6, 7, 8, 9
 U32, F32, F64, F16, BF16 = 0, 1, 2, 3, 4
+U8, U16, U64 = 5, 6, 7  # integer widths; U32 serves 32-bit integers too
 ISA_NAMES = ("scalar", "sse2", "avx2", "avx512")
 fi_isa_active()  # pick the instruction set now, before any kernel thread can race to it
 
@@ -189,6 +192,8 @@ cdef void _unpack_params(dict params, fi_params *p):
     p.flip = params.get("flip", 1.0)
     p.clamp_lo = params.get("clamp_lo", 0.0)
     p.clamp_hi = params.get("clamp_hi", 0.0)
+    p.int_low = params.get("int_low", 0)
+    p.int_range = params.get("int_range", 0)
 
 
 def transform_words(int kind, int dtype, cnp.ndarray words, cnp.ndarray out, dict params):

@@ -1,4 +1,4 @@
-"""The floating dtypes fastinit fills, and how each maps onto a C kernel."""
+"""The dtypes fastinit fills, and how each maps onto a C kernel."""
 from __future__ import annotations
 
 from typing import Any, Union
@@ -16,6 +16,16 @@ FLOAT_DTYPES: dict[np.dtype, int] = {
     np.dtype(np.float64): _core.F64,
     np.dtype(np.float16): _core.F16,
     bfloat16: _core.BF16,
+}
+
+#: integer dtype -> kernel dtype code: the output width (signed and unsigned
+#: share a kernel, values wrap modulo 2**bits; bool is a 1-byte 0/1)
+INTEGER_DTYPES: dict[np.dtype, int] = {
+    np.dtype(np.bool_): _core.U8,
+    np.dtype(np.int8): _core.U8, np.dtype(np.uint8): _core.U8,
+    np.dtype(np.int16): _core.U16, np.dtype(np.uint16): _core.U16,
+    np.dtype(np.int32): _core.U32, np.dtype(np.uint32): _core.U32,
+    np.dtype(np.int64): _core.U64, np.dtype(np.uint64): _core.U64,
 }
 
 DTypeLike = Union[str, type, np.dtype, Any]
@@ -55,3 +65,25 @@ def resolve_output_dtype(dtype: DTypeLike, out: Any) -> np.dtype:
     if isinstance(out, np.ndarray):
         return resolve_float_dtype(out.dtype, "out.dtype")
     return np.dtype(np.float64)
+
+
+def resolve_integer_dtype(dtype: DTypeLike, argname: str = "dtype") -> np.dtype:
+    """The integer (or bool) numpy dtype for ``dtype``, as ``Generator.integers`` takes it.
+
+    Raises TypeError naming ``argname`` for anything else (NumPy's type for an
+    unsupported dtype) and ValueError for a non-native byte order (NumPy's).
+    """
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"{argname}={dtype!r} is not a dtype") from exc
+    if not resolved.isnative:
+        raise ValueError(f"{argname}={dtype!r}: a non-native byte order is not supported")
+    if resolved not in INTEGER_DTYPES:
+        raise TypeError(f"{argname}={dtype!r} is not supported for integers; use an integer "
+                        f"dtype (int8 ... int64, uint8 ... uint64) or bool")
+    return resolved
+
+
+def integer_kernel_dtype(dtype: np.dtype) -> int:
+    return INTEGER_DTYPES[dtype]

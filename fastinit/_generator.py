@@ -6,10 +6,15 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
-from . import _core, _seeding, _threads
+from . import _broadcast, _core, _seeding, _threads
 from ._limits import (BLOCK_WORDS, blocks_for_words, check_position, check_stream_end)
-from ._methods import METHODS, get_method
-from ._validation import SizeLike, check_out, integer, piece_rows, resolve_draw
+from ._methods import METHODS, get_method, integer_limits
+from ._validation import SizeLike, check_out, integer, piece_rows
+
+# The largest |standard variate| each location-scale kernel draws, per
+# working precision (float32, float64): what loc + reach * scale must fit.
+_NORMAL_REACH = (6.4, 9.2)
+_LOG_REACH = (23.0, 45.1)
 
 # One lock for every spawn: SeedSequence objects can be shared between
 # generators (pickled copies, default_rng(seq) twice).
@@ -188,7 +193,7 @@ class Generator:
               n_threads: Optional[int], **params: Any) -> Any:
         spec = METHODS[method]
         nt = _threads.resolve_threads(n_threads)
-        where = resolve_draw(size, dtype, out, fixed_dtype=spec.fixed_dtype)
+        where = spec.target(size, dtype, out)
         kparams = spec.kernel_params(where.dtype, params)
         target = where.array()
         base = self.reserve(target.size * spec.words_per_element(where.dtype))
@@ -231,7 +236,7 @@ class Generator:
         if not isinstance(out, np.ndarray):
             raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
         nt = _threads.resolve_threads(n_threads)
-        where = resolve_draw(None, None, out, fixed_dtype=spec.fixed_dtype)
+        where = spec.target(None, None, out)
         kparams = spec.kernel_params(where.dtype, params)
         start = self._block if position is None else integer(position, "position")
         check_position(start)
@@ -295,11 +300,15 @@ class Generator:
 
         Parameters
         ----------
-        low, high : float
-            Finite bounds with ``low <= high``.
+        low, high : float or array_like of floats
+            Finite bounds with ``low <= high``.  Arrays broadcast with each
+            other and with ``size`` as in NumPy; each element is then what a
+            scalar call with its bounds gives at the same stream position.
         size, dtype, out, n_threads
             As in :meth:`random`.
         """
+        if _broadcast.has_array(low, high):
+            return _broadcast.uniform(self._standard_filler(n_threads), low, high, size, dtype, out)
         return self._draw("uniform", size, dtype, out, n_threads, low=low, high=high)
 
     def standard_normal(self, size: SizeLike = None, dtype: Any = None,
@@ -330,13 +339,20 @@ class Generator:
 
         Parameters
         ----------
-        loc : float
+        loc : float or array_like of floats
             Mean, finite.
-        scale : float
-            Standard deviation, finite and non-negative.
+        scale : float or array_like of floats
+            Standard deviation, finite and non-negative.  Array-valued
+            ``loc``/``scale`` broadcast with each other and with ``size`` as in
+            NumPy: the draw is then a standard normal fill followed by
+            ``loc + scale * z`` in the same precision, so each element equals
+            a scalar call's with its parameters at the same stream position.
         size, dtype, out, n_threads
             As in :meth:`random`.
         """
+        if _broadcast.has_array(loc, scale):
+            return _broadcast.location_scale(self._standard_filler(n_threads), "standard_normal",
+                                             loc, scale, size, dtype, out, reach=_NORMAL_REACH)
         return self._draw("normal", size, dtype, out, n_threads, loc=loc, scale=scale)
 
     def truncated_normal(self, loc: float = 0.0, scale: float = 1.0, a: float = -2.0,
@@ -364,7 +380,18 @@ class Generator:
             have a probability mass representable in float64.
         size, dtype, out, n_threads
             As in :meth:`random`.
+
+        Notes
+        -----
+        ``loc``, ``scale``, ``a`` and ``b`` may be arrays, broadcast with each
+        other and with ``size`` as in NumPy; each element is then exactly
+        what a scalar call with its parameters gives at the same stream
+        position (the kernel's transform is applied once per distinct
+        combination of parameters).
         """
+        if _broadcast.has_array(loc, scale, a, b):
+            return self._by_combination("truncated_normal", size, dtype, out, n_threads,
+                                        loc=loc, scale=scale, a=a, b=b)
         return self._draw("truncated_normal", size, dtype, out, n_threads,
                           loc=loc, scale=scale, a=a, b=b)
 
@@ -384,6 +411,269 @@ class Generator:
         n_threads : int, optional
         """
         return self._draw("random_raw", size, None, out, n_threads)
+
+    # ------------------------------------- more of numpy.random.Generator --
+    def _standard_filler(self, n_threads: Optional[int]) -> "_broadcast.FillStandard":
+        return lambda method, out: self._draw(method, None, None, out, n_threads)
+
+    def _raw_words(self, n_threads: Optional[int]) -> "_broadcast.RawWords":
+        def take(n: int) -> np.ndarray:
+            words = np.empty(n, np.uint32)
+            self._draw("random_raw", None, None, words, n_threads)
+            return words
+        return take
+
+    def _by_combination(self, method: str, size: SizeLike, dtype: Any,
+                        out: Optional[np.ndarray], n_threads: Optional[int],
+                        **params: Any) -> np.ndarray:
+        spec = METHODS[method]
+        dt = spec.target(None, dtype, out).dtype
+        return _broadcast.by_combination(
+            self._raw_words(n_threads), spec.kind, spec.kernel_dtype(dt),
+            spec.words_per_element(dt), spec.kernel_params, params, size, dt, out)
+
+    def integers(self, low: Any, high: Any = None, size: SizeLike = None, dtype: Any = np.int64,
+                 endpoint: bool = False, out: Optional[np.ndarray] = None, *,
+                 n_threads: Optional[int] = None) -> Union[np.ndarray, np.integer, bool]:
+        """Random integers from ``low`` (inclusive) to ``high`` (exclusive, or
+        inclusive with ``endpoint=True``).
+
+        ``integers(high)`` draws from ``[0, high)``.  Each value is
+        ``low + floor(x * n / 2**k)`` for ``n`` possible values and a ``k``-bit
+        draw ``x``: ``k = 64`` (two stream words) for 8-, 16- and 32-bit
+        dtypes and bool, ``k = 96`` (three words) for 64-bit dtypes.  There is
+        no rejection step, so the consumption is fixed and every element is
+        independent of the others; the price is a bias of at most ``n /
+        2**k <= 2**-32`` relative: each value has probability
+        ``floor(2**k / n) / 2**k`` or ``ceil(2**k / n) / 2**k``.  Exact at any
+        range, up to the full range of the dtype.
+
+        Parameters
+        ----------
+        low : int or array_like of ints
+            Lowest value (or ``high`` when ``high`` is None).
+        high : int or array_like of ints, optional
+            One above the highest value (the highest with ``endpoint=True``).
+        size : int or tuple of ints, optional
+            Output shape; ``None`` returns one value.
+        dtype : dtype, optional
+            int64 (default), int8 ... int64, uint8 ... uint64, or bool.
+        endpoint : bool, optional
+            Include ``high``.
+        out : ndarray, optional
+            C-contiguous, writeable array of ``dtype`` to fill in place.
+        n_threads : int, optional
+            Threads for this call; default ``omp_get_max_threads()``.
+
+        Returns
+        -------
+        out : numpy integer, bool or ndarray
+            As NumPy: a NumPy scalar of ``dtype`` (a Python bool for bool)
+            when ``size`` and ``out`` are None.
+
+        Raises
+        ------
+        ValueError
+            ``low >= high`` (``low > high`` with ``endpoint``), or a bound
+            outside the dtype ("low is out of bounds for int8").
+        TypeError
+            A dtype that is not an integer type.
+        """
+        spec = METHODS["integers"]
+        if _broadcast.has_array(low, high):
+            dt = spec.target(None, dtype, out).dtype
+            return _broadcast.integers(self._raw_words(n_threads), integer_limits(dt), low, high,
+                                       bool(endpoint), lambda shape: spec.target(shape, dt, out),
+                                       size, out)
+        result = self._draw("integers", size, dtype, out, n_threads, low=low, high=high,
+                            endpoint=endpoint)
+        if isinstance(result, np.ndarray):
+            return result
+        dt = spec.target(None, dtype, None).dtype
+        return bool(result) if dt == np.bool_ else dt.type(result)
+
+    def standard_exponential(self, size: SizeLike = None, dtype: Any = None, method: str = "zig",
+                             out: Optional[np.ndarray] = None, *,
+                             n_threads: Optional[int] = None) -> Union[np.ndarray, float, np.generic]:
+        """Samples from the standard exponential distribution (mean 1).
+
+        By inverse CDF, ``-log(1 - u)``, with fastinit's own log (no libm):
+        one word per element for float32/float16/bfloat16 (values in
+        (1.2e-10, 22.9)), two for float64 (in (2.7e-20, 45.1)); small values
+        keep full relative precision.
+
+        Parameters
+        ----------
+        size : int or tuple of ints, optional
+        dtype : dtype, optional
+            float64 (default), float32, float16 or bfloat16.
+        method : {"zig", "inv"}, optional
+            Accepted for NumPy compatibility and otherwise ignored: fastinit
+            always uses the inverse CDF (a ziggurat's rejection step would
+            make the consumption variable).
+        out : ndarray, optional
+        n_threads : int, optional
+            As in :meth:`random`.
+
+        Returns
+        -------
+        out : float or ndarray
+        """
+        if method not in ("zig", "inv"):
+            raise ValueError(f"method must be 'zig' or 'inv', got {method!r}")
+        return self._draw("standard_exponential", size, dtype, out, n_threads)
+
+    def exponential(self, scale: Any = 1.0, size: SizeLike = None, dtype: Any = None,
+                    out: Optional[np.ndarray] = None, *,
+                    n_threads: Optional[int] = None) -> Union[np.ndarray, float, np.generic]:
+        """Samples from the exponential distribution of mean ``scale``:
+        ``scale * standard_exponential()``.
+
+        Parameters
+        ----------
+        scale : float or array_like of floats
+            Finite, non-negative.  Arrays broadcast as in NumPy.
+        size, dtype, out, n_threads
+            As in :meth:`standard_exponential`.
+
+        Returns
+        -------
+        out : float or ndarray
+        """
+        if _broadcast.has_array(scale):
+            return _broadcast.location_scale(
+                self._standard_filler(n_threads), "standard_exponential", 0.0, scale, size,
+                dtype, out, reach=_LOG_REACH, fixed_loc=0.0)
+        return self._draw("exponential", size, dtype, out, n_threads, scale=scale)
+
+    def _location_scale(self, method: str, loc: Any, scale: Any, size: SizeLike, dtype: Any,
+                        out: Optional[np.ndarray], n_threads: Optional[int]) -> Any:
+        if _broadcast.has_array(loc, scale):
+            return _broadcast.location_scale(self._standard_filler(n_threads), method, loc,
+                                             scale, size, dtype, out, reach=_LOG_REACH)
+        return self._draw(method, size, dtype, out, n_threads, loc=loc, scale=scale)
+
+    def laplace(self, loc: Any = 0.0, scale: Any = 1.0, size: SizeLike = None, dtype: Any = None,
+                out: Optional[np.ndarray] = None, *,
+                n_threads: Optional[int] = None) -> Union[np.ndarray, float, np.generic]:
+        """Samples from the Laplace (double exponential) distribution.
+
+        ``loc + scale * s * log(2 min(u, 1 - u))`` with ``s`` the sign of
+        ``u - 1/2``: one word per element (two for float64), exactly
+        antisymmetric, |variate| < 22.2 (float64: 44.4).
+
+        Parameters
+        ----------
+        loc : float or array_like of floats
+            Location (the mean), finite.
+        scale : float or array_like of floats
+            Scale, finite and non-negative (variance ``2 scale**2``).
+        size, dtype, out, n_threads
+            As in :meth:`standard_exponential`.
+
+        Returns
+        -------
+        out : float or ndarray
+        """
+        return self._location_scale("laplace", loc, scale, size, dtype, out, n_threads)
+
+    def logistic(self, loc: Any = 0.0, scale: Any = 1.0, size: SizeLike = None,
+                 dtype: Any = None, out: Optional[np.ndarray] = None, *,
+                 n_threads: Optional[int] = None) -> Union[np.ndarray, float, np.generic]:
+        """Samples from the logistic distribution: ``loc + scale * log(u / (1 - u))``.
+
+        One word per element (two for float64); exactly antisymmetric; near
+        ``u = 1/2`` by the atanh series so small values keep relative
+        precision; |variate| < 22.9 (float64: 45.1).
+
+        Parameters
+        ----------
+        loc : float or array_like of floats
+            Location (the mean), finite.
+        scale : float or array_like of floats
+            Scale, finite and non-negative (variance ``scale**2 pi**2 / 3``).
+        size, dtype, out, n_threads
+            As in :meth:`standard_exponential`.
+
+        Returns
+        -------
+        out : float or ndarray
+        """
+        return self._location_scale("logistic", loc, scale, size, dtype, out, n_threads)
+
+    def gumbel(self, loc: Any = 0.0, scale: Any = 1.0, size: SizeLike = None, dtype: Any = None,
+               out: Optional[np.ndarray] = None, *,
+               n_threads: Optional[int] = None) -> Union[np.ndarray, float, np.generic]:
+        """Samples from the Gumbel (extreme value type I) distribution:
+        ``loc - scale * log(E)``, ``E`` a standard exponential.
+
+        One word per element (two for float64); variates in (-3.14, 22.9)
+        (float64: (-3.81, 45.1)).
+
+        Parameters
+        ----------
+        loc : float or array_like of floats
+            Location (the mode), finite.
+        scale : float or array_like of floats
+            Scale, finite and non-negative.
+        size, dtype, out, n_threads
+            As in :meth:`standard_exponential`.
+
+        Returns
+        -------
+        out : float or ndarray
+        """
+        return self._location_scale("gumbel", loc, scale, size, dtype, out, n_threads)
+
+    def lognormal(self, mean: Any = 0.0, sigma: Any = 1.0, size: SizeLike = None,
+                  dtype: Any = None, out: Optional[np.ndarray] = None, *,
+                  n_threads: Optional[int] = None) -> Union[np.ndarray, float, np.generic]:
+        """Samples from the log-normal distribution: ``exp(normal(mean, sigma))``.
+
+        The normal's values (same words, same bits as :meth:`normal`) through
+        fastinit's own exp (no libm): relative error below 1e-7 (float64:
+        2e-16) of the exp of the drawn normal.
+
+        Parameters
+        ----------
+        mean : float
+            Mean of the underlying normal, finite.
+        sigma : float
+            Its standard deviation, finite and non-negative.  ``mean + 6.4 *
+            sigma`` (float64: 9.2) must stay below the log of the dtype's
+            largest value, so no sample overflows.
+        size, dtype, out, n_threads
+            As in :meth:`standard_exponential`.
+
+        Returns
+        -------
+        out : float or ndarray
+
+        Notes
+        -----
+        Array-valued ``mean``/``sigma`` are not supported by this fast path
+        (TypeError naming the argument).
+        """
+        return self._draw("lognormal", size, dtype, out, n_threads, mean=mean, sigma=sigma)
+
+    def bytes(self, length: int) -> bytes:
+        """``length`` random bytes: the next ``ceil(length / 4)`` stream words,
+        little-endian, the last word's unused bytes dropped.
+
+        Parameters
+        ----------
+        length : int
+            Number of bytes, non-negative.
+
+        Returns
+        -------
+        bytes
+        """
+        n = integer(length, "length")
+        if n < 0:
+            raise ValueError(f"length must be non-negative, got {n}")
+        words = self._raw_words(1)(-(-n // 4))
+        return words.astype("<u4", copy=False).tobytes()[:n]
 
     def sample(self, dist: Any, size: SizeLike = None, dtype: Any = None,
                out: Optional[np.ndarray] = None, *, n_threads: Optional[int] = None,

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 
-from ._dtypes import resolve_float_dtype
+from ._dtypes import resolve_float_dtype, resolve_integer_dtype
 
 SizeLike = Union[None, int, Sequence[int]]
 
@@ -234,7 +234,8 @@ class DrawTarget(NamedTuple):
 
 def resolve_draw(size: SizeLike, dtype: object, out: object, *,
                  default_dtype: object = np.float64, fixed_dtype: Optional[np.dtype] = None,
-                 size_name: str = "size", scalar_allowed: bool = True) -> DrawTarget:
+                 size_name: str = "size", scalar_allowed: bool = True,
+                 dtype_kind: str = "float") -> DrawTarget:
     """The one rule for ``(size, dtype, out)`` of every draw; nothing is allocated.
 
     Parameters
@@ -255,6 +256,9 @@ def resolve_draw(size: SizeLike, dtype: object, out: object, *,
         The argument's name in messages ("size", or "shape" for initializers).
     scalar_allowed : bool
         Whether ``size=None`` without ``out`` means one value.
+    dtype_kind : str
+        "float" (float64, float32, float16, bfloat16) or "integer" (the
+        integer dtypes and bool, for ``integers``).
 
     Returns
     -------
@@ -262,14 +266,15 @@ def resolve_draw(size: SizeLike, dtype: object, out: object, *,
     """
     if out is not None and not isinstance(out, np.ndarray):
         raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
+    resolve = resolve_integer_dtype if dtype_kind == "integer" else resolve_float_dtype
     if fixed_dtype is not None:
         dt = fixed_dtype
     elif dtype is not None:
-        dt = resolve_float_dtype(dtype)
+        dt = resolve(dtype)
     elif out is not None:
-        dt = resolve_float_dtype(out.dtype, "out.dtype")  # type: ignore[union-attr]
+        dt = resolve(out.dtype, "out.dtype")  # type: ignore[union-attr]
     else:
-        dt = resolve_float_dtype(default_dtype)
+        dt = resolve(default_dtype)
     shape = normalize_size(size, size_name)
     if out is not None:
         check_out(out, dt, shape)

@@ -67,7 +67,7 @@ from . import initializers as _initializers
 from ._generator import Generator as _LocalGenerator
 from ._generator import default_rng as _local_default_rng
 from ._methods import METHODS, FillMethod
-from ._validation import SizeLike, resolve_draw
+from ._validation import SizeLike
 from .initializers import constant_bits, resolve_plan_args
 
 ChunksLike = Union[str, int, Sequence[Any]]
@@ -278,18 +278,33 @@ def _from_draw(draw: _Draw, chunks: tuple[tuple[int, ...], ...]) -> "da.Array":
                          meta=np.empty((0,) * len(chunks), dtype))
 
 
+def _plain_param(value: Any) -> Any:
+    """A parameter as a plain Python value for the graph: None, bool and
+    integers (``integers``' bounds, exact at any size) as they are, other
+    numbers as float."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    return float(value)
+
+
 def _draw_array(rng: _LocalGenerator, method: str, size: SizeLike, dtype: Any,
                 chunks: ChunksLike, n_threads: Optional[int], params: dict) -> "da.Array":
     """Validate, reserve the local call's stream range, and build the array."""
     spec = METHODS[method]
-    where = resolve_draw(size, dtype, None, fixed_dtype=spec.fixed_dtype)  # size=None: 0-d
+    where = spec.target(size, dtype, None)  # size=None: 0-d
     shape, dt = where.shape, where.dtype
     spec.kernel_params(dt, params)  # checks the parameters, naming them
     normalized = _check_chunks(chunks, shape, dt)
     nt = _check_n_threads(n_threads)
     position = rng.reserve(math.prod(shape) * spec.words_per_element(dt))
     draw = _Draw(rng.key, rng.stream_id, position, method,
-                 {k: float(v) for k, v in params.items()}, shape, dt.name, nt)
+                 {k: _plain_param(v) for k, v in params.items()}, shape, dt.name, nt)
     return _from_draw(draw, normalized)
 
 

@@ -6,6 +6,8 @@
 #include <string.h>
 #include "fi_kernels.h"
 #include "fi_elements.h"
+#include "fi_exponential.h"
+#include "fi_integers.h"
 
 #define FI_TILE 2048 /* words per tile: 8 KiB, stays in L1 with its output */
 #define FI_ALIGN __attribute__((aligned(64)))
@@ -114,6 +116,7 @@ static const fi_fill_fn (*fi_table_for(int isa))[FI_NDTYPES] {
 int fi_words_per_element(int kind, int dtype) {
     if (kind < 0 || kind >= FI_NKINDS || dtype < 0 || dtype >= FI_NDTYPES) return 0;
     if (!fi_table_scalar[kind][dtype]) return 0;
+    if (kind == FI_INTEGERS) return dtype == FI_U64 ? 3 : 2; /* fi_integers.h */
     return dtype == FI_F64 ? 2 : 1;
 }
 
@@ -196,6 +199,20 @@ int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, vo
     case FI_TRUNCNORM * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_trunc64, fi_elem_truncnorm_f64); break;
     case FI_TRUNCNORM * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_trunc32, fi_elem_truncnorm_f16); break;
     case FI_TRUNCNORM * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_trunc32, fi_elem_truncnorm_bf16); break;
+    case FI_INTEGERS * FI_NDTYPES + FI_U8: FI_APPLY(uint8_t, fi_prep_bounded64, fi_elem_integers_u8); break;
+    case FI_INTEGERS * FI_NDTYPES + FI_U16: FI_APPLY(uint16_t, fi_prep_bounded64, fi_elem_integers_u16); break;
+    case FI_INTEGERS * FI_NDTYPES + FI_U32: FI_APPLY(uint32_t, fi_prep_bounded64, fi_elem_integers_u32); break;
+    case FI_INTEGERS * FI_NDTYPES + FI_U64: FI_APPLY(uint64_t, fi_prep_bounded96, fi_elem_integers_u64); break;
+#define FI_LOG_CASES(KIND, NAME)                                                                      \
+    case KIND * FI_NDTYPES + FI_F32: FI_APPLY(float, fi_prep_affine32, fi_elem_##NAME##_f32); break;  \
+    case KIND * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_affine64, fi_elem_##NAME##_f64); break; \
+    case KIND * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_##NAME##_f16); break; \
+    case KIND * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_##NAME##_bf16); break;
+    FI_LOG_CASES(FI_EXPONENTIAL, exponential)
+    FI_LOG_CASES(FI_LAPLACE, laplace)
+    FI_LOG_CASES(FI_LOGISTIC, logistic)
+    FI_LOG_CASES(FI_GUMBEL, gumbel)
+#undef FI_LOG_CASES
     default: return -1;
     }
 #undef FI_APPLY

@@ -9,8 +9,13 @@
 #include <stdint.h>
 #include "fi_philox.h"
 
-enum fi_kind { FI_RAW = 0, FI_UNIFORM = 1, FI_NORMAL = 2, FI_TRUNCNORM = 3, FI_NKINDS = 4 };
-enum fi_dtype { FI_U32 = 0, FI_F32 = 1, FI_F64 = 2, FI_F16 = 3, FI_BF16 = 4, FI_NDTYPES = 5 };
+enum fi_kind { FI_RAW = 0, FI_UNIFORM = 1, FI_NORMAL = 2, FI_TRUNCNORM = 3,
+               FI_INTEGERS = 4, FI_EXPONENTIAL = 5, FI_LAPLACE = 6, FI_LOGISTIC = 7,
+               FI_GUMBEL = 8, FI_LOGNORMAL = 9, FI_NKINDS = 10 };
+/* The integer dtypes are widths: signed and unsigned share a kernel (values
+ * wrap modulo 2^bits), and FI_U32 serves raw words and 32-bit integers. */
+enum fi_dtype { FI_U32 = 0, FI_F32 = 1, FI_F64 = 2, FI_F16 = 3, FI_BF16 = 4,
+                FI_U8 = 5, FI_U16 = 6, FI_U64 = 7, FI_NDTYPES = 8 };
 enum fi_isa { FI_ISA_SCALAR = 0, FI_ISA_SSE2 = 1, FI_ISA_AVX2 = 2, FI_ISA_AVX512 = 3 };
 
 /* Parameters of a fill; each kind reads the fields it needs. */
@@ -20,6 +25,8 @@ typedef struct {
     double width;            /* truncnorm: Phi(beta) - Phi(alpha) */
     double flip;             /* truncnorm: +1, or -1 when sampled mirrored */
     double clamp_lo, clamp_hi; /* truncnorm: bounds representable in the output dtype */
+    uint64_t int_low;        /* integers: the lowest value, modulo 2^64 */
+    uint64_t int_range;      /* integers: the number of values, modulo 2^64 (0: 2^64) */
 } fi_params;
 
 /* Fill out[0..n) with elements whose first word is stream word `word0`.

@@ -311,12 +311,22 @@ FI_DEFINE_FILL(fill_truncnorm_f64, 2, double, fi_trunc64, fi_prep_trunc64, fi_el
 FI_DEFINE_FILL(fill_truncnorm_f16, 1, uint16_t, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_f16, 0)
 FI_DEFINE_FILL(fill_truncnorm_bf16, 1, uint16_t, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_bf16, 0)
 
+#include "fi_dists_impl.h"
+
 static const fi_fill_fn FI_FN(fi_table)[FI_NKINDS][FI_NDTYPES] = {
-    /* columns: U32, F32, F64, F16, BF16 */
+    /* columns: U32, F32, F64, F16, BF16, U8, U16, U64 */
     [FI_RAW] = {FI_FN(fill_raw_u32), 0, 0, 0, 0},
     [FI_UNIFORM] = {0, FI_FN(fill_uniform_f32), FI_FN(fill_uniform_f64), FI_FN(fill_uniform_f16), FI_FN(fill_uniform_bf16)},
     [FI_NORMAL] = {0, FI_FN(fill_normal_f32), FI_FN(fill_normal_f64), FI_FN(fill_normal_f16), FI_FN(fill_normal_bf16)},
     [FI_TRUNCNORM] = {0, FI_FN(fill_truncnorm_f32), FI_FN(fill_truncnorm_f64), FI_FN(fill_truncnorm_f16), FI_FN(fill_truncnorm_bf16)},
+    [FI_INTEGERS] = {FI_FN(fill_integers_u32), 0, 0, 0, 0, FI_FN(fill_integers_u8), FI_FN(fill_integers_u16), FI_FN(fill_integers_u64)},
+#define FI_LOG_ROW(NAME) {0, FI_FN(fill_##NAME##_f32), FI_FN(fill_##NAME##_f64), FI_FN(fill_##NAME##_f16), FI_FN(fill_##NAME##_bf16)}
+    [FI_EXPONENTIAL] = FI_LOG_ROW(exponential),
+    [FI_LAPLACE] = FI_LOG_ROW(laplace),
+    [FI_LOGISTIC] = FI_LOG_ROW(logistic),
+    [FI_GUMBEL] = FI_LOG_ROW(gumbel),
+    [FI_LOGNORMAL] = FI_LOG_ROW(lognormal),
+#undef FI_LOG_ROW
 };
 
 #undef FI_DEFINE_FILL
