@@ -467,9 +467,11 @@ class Generator:
 
         Returns
         -------
-        out : numpy integer, bool or ndarray
-            As NumPy: a NumPy scalar of ``dtype`` (a Python bool for bool)
-            when ``size`` and ``out`` are None.
+        out : numpy integer, int, bool or ndarray
+            As NumPy, when ``size`` and ``out`` are None: a NumPy scalar of
+            ``dtype``, or a Python ``int``/``bool`` for ``dtype=int``/``bool``.
+            A ``size`` with no element returns an empty array without
+            checking the bounds (as NumPy).
 
         Raises
         ------
@@ -480,6 +482,9 @@ class Generator:
             A dtype that is not an integer type.
         """
         spec = METHODS["integers"]
+        empty = spec.target(size, dtype, out)
+        if not empty.scalar and 0 in empty.shape:
+            return empty.array()  # as NumPy: no element, nothing checked or drawn
         if _broadcast.has_array(low, high):
             dt = spec.target(None, dtype, out).dtype
             return _broadcast.integers(self._raw_words(n_threads), integer_limits(dt), low, high,
@@ -489,8 +494,9 @@ class Generator:
                             endpoint=endpoint)
         if isinstance(result, np.ndarray):
             return result
-        dt = spec.target(None, dtype, None).dtype
-        return bool(result) if dt == np.bool_ else dt.type(result)
+        if dtype is bool or dtype is int:  # NumPy returns Python types for these (gh-7284)
+            return dtype(result)
+        return spec.target(None, dtype, None).dtype.type(result)
 
     def standard_exponential(self, size: SizeLike = None, dtype: Any = None, method: str = "zig",
                              out: Optional[np.ndarray] = None, *,

@@ -12,7 +12,16 @@ METHODS = [
     ("standard_normal", {}),
     ("normal", {"loc": 1.5, "scale": 0.02}),
     ("truncated_normal", {"loc": 0.0, "scale": 0.02, "a": -0.04, "b": 0.03}),
+    ("standard_exponential", {}),
+    ("exponential", {"scale": 2.5}),
+    ("lognormal", {"mean": 0.5, "sigma": 0.75}),
+    ("laplace", {"loc": 1.0, "scale": 2.0}),
+    ("logistic", {"loc": -1.0, "scale": 0.5}),
+    ("gumbel", {"loc": 0.5, "scale": 2.0}),
 ]
+
+INTEGER_DTYPES = [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64,
+                  np.uint64, np.bool_]
 
 
 @pytest.fixture(params=FLOAT_DTYPES, ids=lambda d: np.dtype(d).name)

@@ -40,6 +40,12 @@ METHODS = {
     "standard_normal": {},
     "normal": {"loc": 1.5, "scale": 0.25},
     "truncated_normal": {"loc": 0.5, "scale": 2.0, "a": -1.0, "b": 4.0},
+    "standard_exponential": {},
+    "exponential": {"scale": 3.0},
+    "lognormal": {"mean": -0.5, "sigma": 0.5},
+    "laplace": {"loc": 1.0, "scale": 0.5},
+    "logistic": {"loc": -2.0, "scale": 1.5},
+    "gumbel": {"loc": 0.25, "scale": 2.0},
 }
 
 # (shape, chunks): regular, irregular, row-splitting, N-d, degenerate
@@ -135,6 +141,23 @@ def test_methods_match_local_on_cluster(client, method, dtype):
     second = draw_both(drng, lrng, method, (77, 65), dtype, (20, 30))  # successive call
     for array, (_, want) in zip(compute(client, first[0], second[0]), (first, second)):
         assert same_bits(array, want)
+
+
+@pytest.mark.parametrize("dtype,low,high", [
+    ("int8", -100, 101), ("uint8", 0, 256), ("int16", -5, 2**15 - 1), ("uint16", 3, 2**16),
+    ("int32", -2**31, 2**31 - 1), ("uint32", 0, 2**32), ("int64", -2**63, 2**63),
+    ("uint64", 0, 2**64), ("bool", 0, 2)])
+def test_integers_match_local_on_cluster(client, dtype, low, high):
+    """integers, every dtype, awkward and full ranges, chunks splitting rows."""
+    drng, lrng = fd.default_rng(13), fastinit.default_rng(13)
+    x = drng.integers(low, high, size=(37, 29), dtype=dtype, chunks=(10, 7))
+    y = drng.integers(low, high, size=(5, 11, 3), dtype=dtype, endpoint=False, chunks=(2, 4, 2))
+    want_x = lrng.integers(low, high, size=(37, 29), dtype=dtype)
+    want_y = lrng.integers(low, high, size=(5, 11, 3), dtype=dtype)
+    assert drng.position == lrng.position
+    got_x, got_y = compute(client, x, y)
+    assert same_bits(got_x, want_x)
+    assert same_bits(got_y, want_y)
 
 
 def test_random_raw_matches_local_on_cluster(client):
