@@ -33,7 +33,7 @@ import numpy as np
 from . import _core
 from ._validation import DrawTarget, SizeLike, normalize_size, resolve_draw
 
-__all__ = ["has_array", "location_scale", "uniform", "integers", "by_combination"]
+__all__ = ["has_array", "location_scale", "lognormal", "uniform", "integers", "by_combination"]
 
 #: fill(method, out): a standard draw of ``method`` into ``out`` (reserves its words)
 FillStandard = Callable[[str, np.ndarray], Any]
@@ -119,7 +119,7 @@ def location_scale(fill: FillStandard, standard: str, loc: Any, scale: Any, size
         raise ValueError(f"{loc_name} must be finite")
     if not np.isfinite(scale_a).all():
         raise ValueError(f"{scale_name} must be finite")
-    if (scale_a < 0).any():
+    if np.signbit(scale_a).any():  # as NumPy, -0.0 counts as negative
         raise ValueError(f"{scale_name} must be non-negative (got {scale_a.min()})")
     largest = _dtypes_finfo_max(where.dtype)
     far = reach[1] if where.dtype == np.float64 else reach[0]
@@ -135,6 +135,30 @@ def location_scale(fill: FillStandard, standard: str, loc: Any, scale: Any, size
     return _finish(where, target, values)
 
 
+def lognormal(fill: FillStandard, mean: Any, sigma: Any, size: SizeLike, dtype: Any,
+              out: Optional[np.ndarray], *, z_reach: tuple[float, float]) -> np.ndarray:
+    """``exp(normal(mean, sigma))`` with broadcast parameters: the broadcast
+    normal in the working precision, then the lognormal kernel's exp."""
+    params = {"mean": _as_real_array(mean, "mean"), "sigma": _as_real_array(sigma, "sigma")}
+    where = resolve_draw(_shape(size, out, params), dtype, out)
+    mu, s = params["mean"], params["sigma"]
+    if not (np.isfinite(mu).all() and np.isfinite(s).all()):
+        raise ValueError("mean and sigma must be finite")
+    if np.signbit(s).any():
+        raise ValueError("sigma must be non-negative")
+    far = z_reach[1] if where.dtype == np.float64 else z_reach[0]
+    top = np.log(_dtypes_finfo_max(where.dtype))
+    if mu.size and s.size and (mu + far * s).max() > top:
+        raise ValueError(f"mean and sigma: samples up to exp(mean + {far} * sigma) would "
+                         f"overflow {where.dtype}")
+    work = _work_dtype(where.dtype)
+    target = where.array()
+    z = target if target.dtype == work else np.empty(target.shape, work)
+    location_scale(fill, "standard_normal", mu, s, where.shape, work, z, reach=z_reach)
+    _core.exp_inplace(z)
+    return _finish(where, target, z)
+
+
 def uniform(fill: FillStandard, low: Any, high: Any, size: SizeLike, dtype: Any,
             out: Optional[np.ndarray]) -> np.ndarray:
     """``low + (high - low) * random()`` with broadcast bounds, as the kernel:
@@ -143,7 +167,7 @@ def uniform(fill: FillStandard, low: Any, high: Any, size: SizeLike, dtype: Any,
     where = resolve_draw(_shape(size, out, params), dtype, out)
     lo, hi = params["low"], params["high"]
     if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
-        raise ValueError("low and high must be finite")
+        raise OverflowError("low and high must be finite (range exceeds valid bounds)")
     if (lo > hi).any():
         raise ValueError("high - low < 0: every low must be <= its high")
     with np.errstate(over="ignore"):

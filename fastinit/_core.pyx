@@ -51,6 +51,7 @@ cdef extern from "fi_kernels.h" nogil:
                      double scale)
     int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, void *out,
                            const fi_params *p)
+    int fi_exp_array(int dtype, void *x, int64_t n)
     int fi_isa_best()
     int fi_isa_active()
     int fi_isa_set(int isa)
@@ -304,6 +305,25 @@ cdef int _run(const _Job *job, int64_t total, int nt) except -1:
     if stop:
         _reraise()
     return 0
+
+
+def exp_inplace(cnp.ndarray values):
+    """``values[...] = exp(values)`` by the lognormal kernel's own exp (no
+    libm), for a C-contiguous float32 or float64 array."""
+    cdef int dtype
+    if values.dtype.num == cnp.NPY_FLOAT32:
+        dtype = F32
+    elif values.dtype.num == cnp.NPY_FLOAT64:
+        dtype = F64
+    else:
+        raise TypeError(f"values must be float32 or float64, got {values.dtype}")
+    if not values.flags.c_contiguous or not values.flags.writeable:
+        raise ValueError("values must be C-contiguous and writeable")
+    cdef void *ptr = cnp.PyArray_DATA(values)
+    cdef int64_t n = values.size
+    with nogil:
+        fi_exp_array(dtype, ptr, n)
+    return values
 
 
 def fill_constant(cnp.ndarray out, uint64_t value_bits, int n_threads):

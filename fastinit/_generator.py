@@ -642,24 +642,23 @@ class Generator:
 
         Parameters
         ----------
-        mean : float
+        mean : float or array_like of floats
             Mean of the underlying normal, finite.
-        sigma : float
+        sigma : float or array_like of floats
             Its standard deviation, finite and non-negative.  ``mean + 6.4 *
             sigma`` (float64: 9.2) must stay below the log of the dtype's
-            largest value, so no sample overflows.
+            largest value, so no sample overflows.  Arrays broadcast as in
+            NumPy (the broadcast normal, then the same exp).
         size, dtype, out, n_threads
             As in :meth:`standard_exponential`.
 
         Returns
         -------
         out : float or ndarray
-
-        Notes
-        -----
-        Array-valued ``mean``/``sigma`` are not supported by this fast path
-        (TypeError naming the argument).
         """
+        if _broadcast.has_array(mean, sigma):
+            return _broadcast.lognormal(self._standard_filler(n_threads), mean, sigma, size,
+                                        dtype, out, z_reach=_NORMAL_REACH)
         return self._draw("lognormal", size, dtype, out, n_threads, mean=mean, sigma=sigma)
 
     def bytes(self, length: int) -> bytes:

@@ -94,6 +94,9 @@ def _no_params(dt: np.dtype) -> dict:
 
 
 def _uniform_params(dt: np.dtype, low: float = 0.0, high: float = 1.0) -> dict:
+    for name, value in (("low", low), ("high", high)):
+        if math.isinf(real(value, name)):  # NumPy's error type for an infinite range
+            raise OverflowError(f"{name} must be finite, got {real(value, name)}")
     lo, hi = finite(low, "low"), finite(high, "high")
     if lo > hi:
         raise ValueError(f"low must be <= high, got low={lo}, high={hi}")

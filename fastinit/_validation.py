@@ -312,7 +312,7 @@ def finite(value: object, argname: str) -> float:
 
 def non_negative(value: object, argname: str) -> float:
     result = finite(value, argname)
-    if result < 0:
+    if math.copysign(1.0, result) < 0:  # as NumPy, -0.0 counts as negative
         raise ValueError(f"{argname} must be non-negative, got {result}")
     return result
 

@@ -218,3 +218,16 @@ int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, vo
 #undef FI_APPLY
     return 0;
 }
+
+int fi_exp_array(int dtype, void *x, int64_t n) {
+    if (dtype == FI_F32) {
+        float *v = x;
+        for (int64_t i = 0; i < n; i++) v[i] = fi_exp32(v[i]);
+    } else if (dtype == FI_F64) {
+        double *v = x;
+        for (int64_t i = 0; i < n; i++) v[i] = fi_exp64(v[i]);
+    } else {
+        return -1;
+    }
+    return 0;
+}

@@ -49,6 +49,10 @@ int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t str
 int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, void *out,
                        const fi_params *p);
 
+/* exp(x) in place by the lognormal kernel's exp (fi_exponential.h), for
+ * FI_F32 or FI_F64 arrays; -1 for another dtype. */
+int fi_exp_array(int dtype, void *x, int64_t n);
+
 int fi_isa_best(void);
 int fi_isa_active(void);
 int fi_isa_set(int isa); /* returns the ISA now active (clamped to the best) */

@@ -383,6 +383,7 @@ BROADCAST = [
     ("laplace", {"loc": 1.0, "scale": 3.0}),
     ("logistic", {"loc": 1.0, "scale": 3.0}),
     ("gumbel", {"loc": 1.0, "scale": 3.0}),
+    ("lognormal", {"mean": 0.5, "sigma": 1.5}),
 ]
 
 
@@ -439,7 +440,8 @@ def test_array_parameters_broadcast_as_numpy():
     (lambda r, o: r.laplace(["a", "b"], 1.0, out=o), TypeError, "loc"),
     (lambda r, o: r.truncated_normal([0.0, 0.0], 1.0, [1.0, -1.0], 0.5, out=o), ValueError,
      "a must be < b"),
-    (lambda r, o: r.lognormal([0.0, 1.0], 1.0, out=o), TypeError, "mean"),
+    (lambda r, o: r.lognormal([0.0, 1.0], [1.0, -0.0], out=o), ValueError, "sigma"),
+    (lambda r, o: r.lognormal([0.0, 705.0], 1.0, out=o), ValueError, "overflow"),
 ])
 def test_array_parameters_bad_input_writes_nothing(call, exc, match):
     rng = fastinit.default_rng(0)
