@@ -41,6 +41,41 @@ EXPECTED = {
     "truncated_normal:float16": "6c8e6587fb92608e39f77e934c1ae472d18d8d1ccea8ccab31db193d779aa2ab",
     "truncated_normal:bfloat16": "f6e6a6f3c33fba8e2346988ece02aeb10dc0fed616dcff38cd733cac111956be",
     "random_raw:uint32": "806d2414cc8d09f1a849311eec96e136c30d422cc196e922fd2fcb5b32acbb7e",
+    # Issue 13: new methods (stream version 2; nothing above changed).
+    "bytes:uint8": "66d59b1d5b267f38ed2a40844d611ec9007e0d3ca1609d19e23e1031fabc68aa",
+    "exponential:bfloat16": "e4f13f425504351e74889454ea76c6f45592fef4033f6ee7b3ebad650ffa0770",
+    "exponential:float16": "3b3e44127d674d4a52a265d3d8ae263191bf852a6ff7251d72703807f4b62ae4",
+    "exponential:float32": "9ffea0a95bcb9c0f876590a97e33e332d2eb884f45c28e5689b3bf554bc5e58e",
+    "exponential:float64": "a3b7e62356b4ed6ef9ec9edaaf5c49d9f917067fc72ba46d09d40d7730677c7b",
+    "gumbel:bfloat16": "b984c5b2e3267e36defbf341463c9b2065d09ca145756506ad5e1e06571c11be",
+    "gumbel:float16": "421a66c9ceb6c9bc6ec400d9e16640b25bb2d992738e63480777a9dccf389ff3",
+    "gumbel:float32": "768b48fe40b0599ef6bb85621e2c86d48fefc36e9166428ed253eea33f0df669",
+    "gumbel:float64": "0fefec5134137e1fe445583448bd3c6096f6014a0bde5fd4c60b0977bf880318",
+    "integers:bool": "259313e48be5cf70d7fe18e409c4c8b69618b36cdb6c8f5bafd32a6dd61cffef",
+    "integers:int16": "d9bfeb6c6c6871743ee3ff46dbd97f7b93396f8300387b5411f309f58c4d8a98",
+    "integers:int32": "1f9cec2e172f957b6efa405784f2b3b9bb8873ce09ef707ff2cbf6a6139e26cd",
+    "integers:int64": "cc4c457101d159caebd23ae01fcbe7fb32d827513db1e30014f50b8c87ea06f0",
+    "integers:int8": "98fdd974a3305df61bdea2e92c0e89160f4de6420b54cc1002385d8bc52f2788",
+    "integers:uint16": "d4b5be195983cd2fbdea7232e0b1ab26ec78382067e9da84d0fbe40c41792072",
+    "integers:uint32": "b3ece793d0689abf743480ffb380e86416c78eb366ed352ac0e7db4fda35e4e0",
+    "integers:uint64": "b96a9731d28353df7e2130ac83634aa98275160014a70e4a5b535077c6d44668",
+    "integers:uint8": "1446e54fb374f9db29ebaf7f6845debba22d83021d5554c3e4228772ee42266e",
+    "laplace:bfloat16": "9462c8c4b191ee86859fd8dd25fbf311632bf8f528ca9d44a019c52a46841f51",
+    "laplace:float16": "5e3935dd8a2c27af25db7c443f876ad95ed83b78763b2ad6c837d1e7f7304d9d",
+    "laplace:float32": "aa61591a734b74b12ae3f26b1ef1483293023b7c0eff65e8be6de7ea2675f53e",
+    "laplace:float64": "92ffd3b41a6f63070f5eed975295795c952622fc423290db43ed078965466189",
+    "logistic:bfloat16": "ba36e1f78cba66e0cc8b0b2c9a5f754f87f1ef2b388b0ed659f5d59d42681427",
+    "logistic:float16": "02daa906e81d1c52e3a2a215db66c9674fa86ee7e4ae51d4836493bc9bf3903c",
+    "logistic:float32": "994a2f5bc9878539a9cefe2db058f2e928871315d9fc7979756b52ebeb06bcc5",
+    "logistic:float64": "3e1542a5403000c861692adccd5280008eb9b5006d702b9e59b9c65c11e2c563",
+    "lognormal:bfloat16": "6b0315b1a4ea5f8d944d85ce7c117cd368272d1600f3b6773adaeb7c2af68005",
+    "lognormal:float16": "85ae7f89f5ffbee9d2d0809f993f06fad7751975a0baf07557d8decd7c5c46c8",
+    "lognormal:float32": "63dbb19f06d645fa8dd3b309d0abc8e017986f1a5e19210f5c8afa3af5ed2965",
+    "lognormal:float64": "6d21f638349a22b1f735b3fcd406b1b449d1d93e4de0ffcb042a461d2095a836",
+    "standard_exponential:bfloat16": "cd8f20e6bcb0b25cf06b7ea5b9298ff89f1105b057fce828d0d800956a7fc86e",
+    "standard_exponential:float16": "c4c195242ea1117e774879ad4f277a04e022c1cbe1f3434856ef9238d7d59dc7",
+    "standard_exponential:float32": "c8d31d400d588e860fac4c8df0d8beda144191ede3e15db43341738c6cac2185",
+    "standard_exponential:float64": "63e65ac9f26f54b4c53962e7c125f3984f282a0bc42305125dc5d73d57d8b03b",
 }
 
 # Generator attributes that do not draw values of their own.
@@ -52,12 +87,25 @@ def sha256(array: np.ndarray) -> str:
     return hashlib.sha256(array.tobytes()).hexdigest()
 
 
+def integer_bounds(dtype: str) -> tuple[int, int]:
+    """An awkward range for the integers hashes: all values of the type but
+    its smallest (2**bits - 1 values; bool: both)."""
+    if dtype == "bool":
+        return 0, 2
+    info = np.iinfo(dtype)
+    return int(info.min) + 1, int(info.max) + 1
+
+
 @pytest.mark.parametrize("key", sorted(EXPECTED))
 def test_hash(key):
     method, dtype = key.split(":")
     rng = fastinit.default_rng(SEED)
     if method == "random_raw":
         out = rng.random_raw(SIZE)
+    elif method == "bytes":
+        out = np.frombuffer(rng.bytes(SIZE), np.uint8)
+    elif method == "integers":
+        out = rng.integers(*integer_bounds(dtype), size=SIZE, dtype=dtype)
     else:
         params = dict(METHODS)[method]
         out = getattr(rng, method)(size=SIZE, dtype=dtype, **params)
