@@ -25,6 +25,7 @@ and scalars take the scalar path.
 """
 from __future__ import annotations
 
+import numbers
 from typing import Any, Callable, Optional
 
 import ml_dtypes
@@ -51,6 +52,12 @@ def _as_real_array(value: Any, argname: str) -> np.ndarray:
         array = np.asarray(value)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{argname} must be a real number or an array of them: {exc}") from None
+    if array.dtype == object and all(isinstance(v, numbers.Real) and not isinstance(v, bool)
+                                     for v in array.ravel()):
+        try:  # Python ints beyond float64: the scalar path's OverflowError
+            array = array.astype(np.float64)
+        except OverflowError:
+            raise OverflowError(f"{argname} is too large to be represented as a float64") from None
     if array.dtype.kind not in "iuf" or array.dtype == np.bool_:
         raise TypeError(f"{argname} must be real numbers, got an array of dtype {array.dtype}")
     array = array.astype(np.float64)

@@ -165,7 +165,7 @@ def call_and_check(seed, method, *, size="-", dtype="-", out="-", n_threads="-",
             assert result.shape == tuple(int(d) for d in want)
     assert values.dtype == resolved_dtype(method, kwargs.get("dtype"), kwargs.get("out"))
     assert rng.position == position + blocks_for(method, values.dtype, values.size)
-    check_values(rng, position, method, params, values)
+    check_values(rng, position, method, {k: as_scalar(v) for k, v in params.items()}, values)
     return result
 
 
@@ -405,21 +405,43 @@ def classify(value):
     return "ok", x
 
 
+def as_scalar(value):
+    """A one-element array-like parameter as its element (NumPy broadcasting:
+    it acts as that scalar would); anything else as it is."""
+    if np.ndim(value) > 0 and np.size(value) == 1:
+        return np.asarray(value).reshape(-1)[0]
+    return value
+
+
 def param_problems(method, params, dtype):
     """Acceptable (type, name) refusals; empty: the call must succeed; starting
-    with "maybe": success (finite, correct values) or one of the refusals."""
+    with "maybe": success (finite, correct values) or one of the refusals.
+
+    Array-like parameters broadcast as in NumPy: an empty one cannot broadcast
+    to the size (ValueError), one of non-real elements is a TypeError, and a
+    one-element one acts as its element."""
     problems, vals = [], {}
     kinds = {"type": TypeError, "overflow": OverflowError, "nan": ValueError}
     for name, value in params.items():
+        if np.ndim(value) > 0:
+            array = np.asarray(value)
+            if array.dtype.kind not in "iuf":
+                problems.append((TypeError, name))
+                continue
+            if array.size == 0:
+                problems.append((ValueError, name))
+                continue
+            value = array.reshape(-1)[0]
         kind, x = classify(value)
         if kind in kinds:
             problems.append((kinds[kind], name))
         elif kind == "inf" and name not in ("a", "b"):
-            problems.append((ValueError, name))
+            # NumPy's type for an infinite uniform bound: OverflowError
+            problems.append((OverflowError if method == "uniform" else ValueError, name))
         else:
             vals[name] = x
-    if method == "normal" and "scale" in vals and vals["scale"] < 0:
-        problems.append((ValueError, "scale"))
+    if method == "normal" and "scale" in vals and math.copysign(1.0, vals["scale"]) < 0:
+        problems.append((ValueError, "scale"))  # -0.0 too, as NumPy
     if method == "truncated_normal" and "scale" in vals and vals["scale"] <= 0:
         problems.append((ValueError, "scale"))
     if problems:
