@@ -94,7 +94,8 @@ def _work_dtype(dt: np.dtype) -> np.dtype:
     return np.dtype(np.float64) if dt == np.float64 else np.dtype(np.float32)
 
 
-def _finish(where: DrawTarget, target: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _finish(target: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values`` (in the working precision) into ``target``, rounded once."""
     if values is not target:
         target[...] = values.astype(target.dtype)  # one rounding, to nearest even
     return target
@@ -139,7 +140,7 @@ def location_scale(fill: FillStandard, standard: str, loc: Any, scale: Any, size
     fill(standard, z)
     values = np.multiply(scale_a.astype(work), z, out=z)
     values = np.add(loc_a.astype(work), values, out=z)
-    return _finish(where, target, values)
+    return _finish(target, values)
 
 
 def lognormal(fill: FillStandard, mean: Any, sigma: Any, size: SizeLike, dtype: Any,
@@ -163,7 +164,7 @@ def lognormal(fill: FillStandard, mean: Any, sigma: Any, size: SizeLike, dtype: 
     z = target if target.dtype == work else np.empty(target.shape, work)
     location_scale(fill, "standard_normal", mu, s, where.shape, work, z, reach=z_reach)
     _core.exp_inplace(z)
-    return _finish(where, target, z)
+    return _finish(target, z)
 
 
 def uniform(fill: FillStandard, low: Any, high: Any, size: SizeLike, dtype: Any,
@@ -193,7 +194,7 @@ def uniform(fill: FillStandard, low: Any, high: Any, size: SizeLike, dtype: Any,
     u = target if target.dtype == work else target.astype(work)
     values = np.multiply(width.astype(work), u, out=u)
     values = np.add(lo.astype(work), values, out=values)
-    return _finish(where, target, values)
+    return _finish(target, values)
 
 
 def _python_ints(value: Any, argname: str) -> np.ndarray:

@@ -217,8 +217,8 @@ class Generator:
         Parameters
         ----------
         method : str
-            "random", "uniform", "standard_normal", "normal",
-            "truncated_normal" or "random_raw".
+            One of :attr:`fill_methods` ("random", "uniform", "normal",
+            "integers", "exponential", ...).
         out : ndarray
             C-contiguous, writeable; its dtype selects the kernel.
         offset : int
