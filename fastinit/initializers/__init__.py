@@ -11,23 +11,28 @@ Two faces over the same code:
   (``fastinit.get("glorot_uniform")``).
 
 Conventions (DESIGN.md) are explicit: every initializer whose result
-depends on them takes ``layout`` -- ``"torch"`` (weights ``(out, in, *k)``,
-plain normals, absolute truncation bounds, orthogonal rows = dim 0, dirac
-centre ``k // 2``) or ``"keras"`` / ``"jax"`` (weights ``(*k, in, out)``,
-truncated normals corrected by 0.87962566103423978, bounds in standard
-deviations, orthogonal columns = last axis, centre ``(k - 1) // 2``; "jax"
-adds ``in_axis``/``out_axis``/``batch_axis``).
+depends on them **requires** ``layout`` -- ``"torch"`` (weights ``(out, in,
+*k)``, plain normals, absolute truncation bounds, orthogonal rows = dim 0,
+dirac centre ``k // 2``) or ``"keras"`` / ``"jax"`` (weights ``(*k, in,
+out)``, truncated normals corrected by 0.87962566103423978, bounds in
+standard deviations, orthogonal columns = last axis, centre ``(k - 1) //
+2``; "jax" adds ``in_axis``/``out_axis``/``batch_axis``, "keras" Keras
+3.15's ``input_axes``/``output_axes``).
 
-Defaults: the **functions default to** ``layout="torch"``; the **classes**
-(and so ``get(name)`` and Keras configs without a ``layout`` key) **default
-to** ``layout="keras"``, because they mirror ``keras.initializers``.
-``TorchDefaultWeight``/``TorchDefaultBias`` default to ``"torch"``.
-``get(name, layout=...)`` sets the layout of whatever it builds.
+One rule for every call form -- function, class, ``get(name)``, model spec,
+``fastinit.dask``: no layout, no guess (a TypeError lists the choices), and
+the same name and options give the same values whichever form is used.
+Defaults that depend on the convention (``truncated_normal``'s ``stddev``,
+what ``distribution="normal"`` means) come whole from the layout's
+framework.  Keras configs and objects carry ``layout="keras"``
+(:func:`get`); the framework adapters ``fastinit.keras`` and
+``fastinit.jax`` fix their framework's convention.
 
 Elementwise initializers have :meth:`Initializer.plan`; orthogonal, identity,
 dirac and sparse do not.
 """
-from ._base import Initializer, deserialize, get, registered_names, serialize
+from ._base import Initializer, deserialize, get, layout_dependent, registered_names, \
+    serialize
 from ._constant import Constant, Ones, Zeros, constant, ones, zeros
 from ._fans import LAYOUTS, compute_fans
 from ._gain import calculate_gain
@@ -56,7 +61,7 @@ FUNCTIONS = [
 ]
 
 __all__ = FUNCTIONS + [
-    "Initializer", "get", "serialize", "deserialize", "registered_names",
+    "Initializer", "get", "serialize", "deserialize", "registered_names", "layout_dependent",
     "calculate_gain", "compute_fans", "LAYOUTS",
     "Constant", "Zeros", "Ones",
     "RandomNormal", "RandomUniform", "TruncatedNormal",

@@ -69,7 +69,9 @@ def is_layout_aware(init: Any) -> bool:
     False when ``init`` is not a valid identifier: the error is reported,
     with its context, when the entry is resolved.
     """
+    from ..initializers import layout_dependent
+
     try:
-        return bool(_get()(init).layout_aware)
+        return layout_dependent(init)
     except (TypeError, ValueError, OverflowError):
         return False
