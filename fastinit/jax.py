@@ -121,6 +121,8 @@ def _random(build: Callable[[], _neutral.Initializer], default_dtype: Any,
         dims, dt = _shape(shape), _resolve_dtype(dtype)
         if check is not None:
             check(dims)
+        if neutral.elementwise:
+            neutral.plan(dims, dt)  # shape errors (fans) here, not inside the callback
         words = _key_words(key)
 
         def host(raw: np.ndarray) -> np.ndarray:

@@ -193,6 +193,10 @@ class Identity(Initializer, keras.initializers.Identity):
     def fastinit_initializer(self) -> _neutral.Initializer:
         return _neutral.Identity(self.gain)
 
+    def get_config(self) -> dict:
+        # Keras 3.15's Identity has no get_config: a saved gain comes back as 1.0
+        return {"gain": self.gain}
+
     def __call__(self, shape: Any, dtype: Optional[str] = None) -> Any:
         dims = _shape(shape)
         if len(dims) != 2:
