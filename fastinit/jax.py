@@ -21,9 +21,10 @@ with the 0.87962566103423978 correction in ``variance_scaling``,
 So ``init(key, shape)`` equals ``fastinit.initializers.<...>(shape,
 seed=[...words...])`` bit for bit, and split keys give independent streams.
 
-**Under ``jax.jit`` (and eagerly).**  The draw runs on the host through
+**Under ``jax.jit``.**  The draw runs on the host through
 ``jax.pure_callback``: the callback receives the key's words and returns the
 NumPy array fastinit fills with all CPU cores; XLA copies it to the device.
+Eagerly (a concrete key) the same host function is called directly.
 The values are a pure function of (key, shape, dtype), so the callback is
 deterministic and JAX may cache, repeat or drop calls freely; ``vmap`` over
 keys calls it once per key (``vmap_method="sequential"``).  Differentiating
@@ -128,8 +129,12 @@ def _random(build: Callable[[], _neutral.Initializer], default_dtype: Any,
         def host(raw: np.ndarray) -> np.ndarray:
             return neutral(dims, dt, seed=[int(w) for w in np.asarray(raw).ravel()])
 
-        return jax.pure_callback(host, jax.ShapeDtypeStruct(dims, dt), words,
-                                 vmap_method="sequential")
+        try:
+            concrete = np.asarray(words)
+        except jax.errors.TracerArrayConversionError:  # under jit/vmap: draw on the host
+            return jax.pure_callback(host, jax.ShapeDtypeStruct(dims, dt), words,
+                                     vmap_method="sequential")
+        return jnp.asarray(host(concrete))  # eager: the same function, called directly
 
     init.fastinit_initializer = neutral  # type: ignore[attr-defined]
     return init
