@@ -4,7 +4,7 @@ Defaults follow Keras' ``RandomNormal(mean=0, stddev=0.05)``,
 ``RandomUniform(minval=-0.05, maxval=0.05)`` and
 ``TruncatedNormal(mean=0, stddev=0.05)``.
 
-Truncated-normal bounds differ between the frameworks (DESIGN.md), so
+Truncated-normal bounds differ between the frameworks (docs/CONVENTIONS.md), so
 ``truncated_normal`` requires ``layout=`` and takes that framework's
 defaults whole (never a mix, which once gave +-40 sigma "bounds"):
 
