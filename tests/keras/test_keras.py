@@ -246,6 +246,9 @@ def test_fastinit_get_accepts_every_keras_config_name_alias_and_object():
     config = keras.saving.serialize_keras_object(
         keras.initializers.HeNormal(seed=keras.random.SeedGenerator(11)))
     assert fastinit.get(config).seed == 11
+    live = keras.initializers.HeNormal(seed=keras.random.SeedGenerator(11))
+    state = NP(live.seed.state.value).astype(np.uint64)
+    assert fastinit.get(live).seed == int(state[0]) << 32 | int(state[1])
     # a Keras object with seed=None holds the int seed Keras drew: repeated calls agree
     unseeded = keras.initializers.GlorotUniform()
     assert fastinit.get(unseeded).seed == unseeded.seed
