@@ -137,6 +137,11 @@ def test_get_port():
     assert fk.get(None) is None
     with pytest.raises(ValueError, match="Could not interpret initializer"):
         fk.get("typo")
+    for name, keras_cls in KERAS_NAMES.items():   # every name Keras resolves, resolved to ours
+        if keras_cls is not keras.initializers.Initializer:
+            assert type(fk.get(name)) is getattr(fk, keras_cls.__name__), name
+    with pytest.raises(ValueError, match="Could not interpret initializer"):
+        fk.get("Initializer")
 
 
 @pytest.mark.parametrize("kwargs,match", [
