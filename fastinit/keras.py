@@ -348,7 +348,10 @@ def get(identifier: Any) -> Any:
     if identifier is None:
         return None
     if isinstance(identifier, str):
-        identifier = {"class_name": identifier, "config": {}}
+        if identifier not in _BY_NAME:
+            raise ValueError(f"Could not interpret initializer identifier: {identifier!r}; "
+                             f"known names: {', '.join(sorted(_BY_NAME))}")
+        return _BY_NAME[identifier]()  # (Keras's get("constant") fails on from_config({}))
     if isinstance(identifier, dict):
         name = identifier.get("class_name")
         cls = _BY_NAME.get(name) if isinstance(name, str) else None
