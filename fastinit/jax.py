@@ -74,6 +74,9 @@ def _key_words(key: Any) -> jax.Array:
     """The key's uint32 words, flat (works on tracers)."""
     if isinstance(key, (jax.Array, np.ndarray)) and jnp.issubdtype(key.dtype,
                                                                     jax.dtypes.prng_key):
+        if key.shape != ():
+            raise TypeError(f"key must be a single PRNG key, got a key array of shape "
+                            f"{key.shape} (use jax.vmap to initialize a batch)")
         return jax.random.key_data(key).ravel()
     arr = jnp.asarray(key)
     if arr.dtype != jnp.uint32 or arr.ndim != 1 or arr.size == 0:

@@ -56,6 +56,8 @@ def test_key_mapping_is_documented_and_stable():
     assert fj.normal()(rbg, (3,)).shape == (3,)
     with pytest.raises(TypeError, match="key must be a JAX PRNG key"):
         fj.normal()(np.float32(3.0), (3,))
+    with pytest.raises(TypeError, match="single PRNG key"):
+        fj.normal()(jax.random.split(typed, 2), (3,))
 
 
 def test_jit_vmap_and_eager_agree():
