@@ -41,7 +41,8 @@ SCRIPT = textwrap.dedent("""
         return keras.Model(inputs, out)
 
     def kernels(model):
-        return {layer.name: layer.kernel for layer in model.layers if hasattr(layer, "kernel")}
+        return {layer.name: layer.kernel.value for layer in model.layers
+                if hasattr(layer, "kernel")}
 
     def check_loaded(path, want):
         model = keras.saving.load_model(path)          # no custom_objects

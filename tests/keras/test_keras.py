@@ -183,7 +183,7 @@ def test_mha_query_projection_variance_port():
     mha = keras.layers.MultiHeadAttention(num_heads=8, key_dim=16,
                                           kernel_initializer=fk.LecunNormal(seed=1))
     mha.build((None, 10, 32), (None, 10, 32))
-    kernel = NP(mha.query_dense.kernel)
+    kernel = NP(mha.query_dense.kernel.value)
     assert kernel.shape == (32, 8, 16)
     assert type(mha.query_dense.kernel_initializer) is fk.LecunNormal
     assert abs(kernel.std() - np.sqrt(1.0 / 32)) < 0.1 * np.sqrt(1.0 / 32)
@@ -286,14 +286,14 @@ def test_dtypes_and_mixed_precision():
         layer.build((None, 16))
         assert keras.backend.standardize_dtype(layer.kernel.dtype) == "float32"
         want = fastinit.glorot_normal((16, 8), layout="keras", seed=5)
-        assert NP(layer.kernel).tobytes() == want.tobytes()
+        assert NP(layer.kernel.value).tobytes() == want.tobytes()
     finally:
         keras.config.set_dtype_policy(policy)
     layer = keras.layers.Dense(8, kernel_initializer=fk.GlorotNormal(seed=5), dtype="bfloat16")
     layer.build((None, 16))
     assert keras.backend.standardize_dtype(layer.kernel.dtype) == "bfloat16"
     want = fastinit.glorot_normal((16, 8), "bfloat16", layout="keras", seed=5)
-    assert NP(layer.kernel).astype(np.float32).tobytes() == want.astype(np.float32).tobytes()
+    assert NP(layer.kernel.value).astype(np.float32).tobytes() == want.astype(np.float32).tobytes()
 
 
 # ------------------------------------------------- KS against Keras's own draws --
