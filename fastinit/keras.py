@@ -38,7 +38,8 @@ Values are drawn on the CPU in the requested dtype (float32, float64,
 float16, bfloat16 natively; other float dtypes are drawn in float32 and
 cast) and returned as a tensor of the active backend (JAX, PyTorch, NumPy or
 TensorFlow) through ``keras.ops.convert_to_tensor``.  Keras's ``STFT``
-(a fixed Fourier kernel, nothing random) is Keras's own class, re-exported.
+(a fixed Fourier kernel, nothing random) is Keras's own class, re-exported;
+``fastinit.get()`` reads its config as ``fastinit.initializers.STFT``.
 """
 from __future__ import annotations
 

@@ -39,6 +39,7 @@ from ._gain import calculate_gain
 from ._orthogonal import Orthogonal, orthogonal
 from ._random import RandomNormal, RandomUniform, TruncatedNormal, random_normal, \
     random_uniform, truncated_normal
+from ._stft import STFT
 from ._structured import Dirac, Eye, Identity, Sparse, dirac, eye, identity, sparse
 from ._torch_defaults import TorchDefaultBias, TorchDefaultWeight, torch_default_bias, \
     torch_default_weight
@@ -68,7 +69,7 @@ __all__ = FUNCTIONS + [
     "VarianceScaling", "GlorotUniform", "GlorotNormal", "XavierUniform", "XavierNormal",
     "HeUniform", "HeNormal", "KaimingUniform", "KaimingNormal",
     "LecunUniform", "LecunNormal",
-    "Orthogonal", "Identity", "Eye", "Dirac", "Sparse",
+    "Orthogonal", "Identity", "Eye", "Dirac", "Sparse", "STFT",
     "TorchDefaultWeight", "TorchDefaultBias",
     # for adapters that fill block by block (fastinit.dask)
     "constant_bits", "resolve_plan_args",

@@ -449,8 +449,7 @@ def get(identifier: Any, *, layout: Optional[str] = None, **kwargs: Any
     ``output_axes`` included); a serialized ``keras.random.SeedGenerator``
     seed becomes its integer seed; a Keras object's seed is the integer it
     holds (Keras draws one at construction when given None), or, for a
-    ``SeedGenerator``, its current state ``s0 * 2**32 + s1``.  Keras's
-    ``STFT`` (a fixed, non-random kernel) has no fastinit counterpart.
+    ``SeedGenerator``, its current state ``s0 * 2**32 + s1``.
 
     Examples
     --------
@@ -602,11 +601,7 @@ def from_keras_config(config: dict) -> Initializer:
     -------
     Initializer
     """
-    name = config.get("class_name")
-    if name in ("STFT", "STFTInitializer"):
-        raise ValueError("Keras's STFT initializer (a fixed Fourier kernel, nothing random) "
-                         "has no fastinit counterpart: use keras.initializers.STFT")
-    cls = _lookup(name, "config['class_name']")
+    cls = _lookup(config.get("class_name"), "config['class_name']")
     inner = dict(config.get("config") or {})
     if "seed" in inner:
         inner["seed"] = _keras_seed(inner["seed"])

@@ -227,10 +227,6 @@ def test_fastinit_get_accepts_every_keras_config_name_alias_and_object():
     for name, cls in KERAS_NAMES.items():
         if cls is keras.initializers.Initializer:
             continue
-        if name in STFT_NAMES:
-            with pytest.raises(ValueError, match="STFT"):
-                fastinit.get(keras.saving.serialize_keras_object(cls()))
-            continue
         init = fastinit.get(name, layout="keras")
         assert isinstance(init, I.Initializer), name
         assert getattr(init, "layout", "keras") == "keras"
@@ -260,6 +256,25 @@ def test_fastinit_get_accepts_every_keras_config_name_alias_and_object():
     # and the layout is Keras's: a conflicting one is an error
     with pytest.raises(ValueError, match="conflicts"):
         fastinit.get(config, layout="torch")
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"side": "imag", "window": "hamming", "periodic": True,
+                                         "scaling": "spectrum"},
+                                     {"window": None, "scaling": None},
+                                     {"window": [0.5, 1.0, 1.0, 0.5, 0.25, 0.1]}])
+def test_stft_config_gives_keras_kernel(kwargs):
+    """The one non-random Keras initializer: fastinit.get() reads its config and
+    computes the same kernel (in float64, rounded once: within float32 rounding)."""
+    theirs = keras.initializers.STFT(**kwargs)
+    ours = fastinit.get(keras.saving.serialize_keras_object(theirs))
+    assert isinstance(ours, I.STFT) and fastinit.get(theirs).get_config() == ours.get_config()
+    want = NP(theirs((6, 1, 9)))
+    got = ours((6, 1, 9))
+    assert got.dtype == np.float32 and got.shape == want.shape
+    assert np.allclose(got, want, rtol=0, atol=2e-6)
+    assert np.array_equal(ours((6, 3, 9))[:, 2], got[:, 0])   # repeated over channels
+    with pytest.raises(ValueError, match="3-D"):
+        ours((6, 9))
 
 
 def test_distribution_normal_means_truncated_as_keras():
