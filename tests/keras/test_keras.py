@@ -329,3 +329,11 @@ def test_ks_against_keras(name, kwargs, kind):
     theirs = NP(getattr(keras.initializers, name)(**{**kwargs, "seed": 202})(shape)).ravel()
     p = stats.ks_2samp(ours, theirs).pvalue
     assert p > 1e-6, (name, kwargs, shape, p)
+
+
+def test_neutral_function_in_keras_is_loud_not_silently_torch():
+    """The issue's trap: kernel_initializer=fastinit.he_normal used to draw with
+    PyTorch's fans; now it says which layout to pick (and where the adapter is)."""
+    layer = keras.layers.Dense(8, kernel_initializer=fastinit.he_normal)
+    with pytest.raises(TypeError, match=r"layout='torch'.*'keras'.*fastinit\.keras"):
+        layer.build((None, 16))
