@@ -60,7 +60,10 @@ from fastinit.model._init import SeedOrGenerator
 from fastinit.model._initializers import is_layout_aware
 from fastinit.model._spec import ENTRY_KEYS, parse_entry
 
-__all__ = ["init_module_", "module_spec"]
+from ._diagnose import diagnose
+from ._lsuv import lsuv_
+
+__all__ = ["init_module_", "module_spec", "diagnose", "lsuv_"]
 
 _NUMPY_DTYPES: dict[torch.dtype, np.dtype] = {
     torch.float32: np.dtype(np.float32),
