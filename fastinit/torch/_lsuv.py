@@ -49,8 +49,9 @@ class LSUVLayer:
     status : str
         ``"fitted"``; ``"frozen"`` (its weight does not require grad: left as
         it was); ``"tied to <layer>"`` (its weight was fitted for an earlier
-        layer, and is not rescaled again); ``"not called"`` (it did not run on
-        the batch: left as it was).
+        layer, and is not rescaled again; its other weights and biases are
+        initialized); ``"not called"`` (it did not run on the batch: left as
+        it was).
     iterations : int
         Rescalings applied (0 when the orthogonal weight already gave a
         variance within ``tol`` of 1, or the layer was not fitted).
@@ -284,24 +285,27 @@ def lsuv_(model: nn.Module, batch: Any, tol: float = 0.1, max_iter: int = 10,
         if not order:
             raise ValueError("no layer of model ran on batch")
         fitted_by: dict[int, str] = {}  # id(scale weight) -> the layer that fitted it
-        plan: list[Layer] = []
+        initialized: list[Layer] = []  # orthogonal weights, zero biases
+        plan: list[Layer] = []  # then rescaled, in forward order
         for layer in order:
             if not layer.scale.requires_grad:
                 rows[layer.name] = LSUVLayer(layer.name, type(layer.module).__name__, "frozen",
                                              0, math.nan)
-            elif id(layer.scale) in fitted_by:
+                continue
+            initialized.append(layer)
+            if id(layer.scale) in fitted_by:
                 rows[layer.name] = LSUVLayer(layer.name, type(layer.module).__name__,
                                              f"tied to {fitted_by[id(layer.scale)]}", 0, math.nan)
             else:
                 fitted_by[id(layer.scale)] = layer.name
                 plan.append(layer)
         # every parameter written once, trainable ones only
-        writes = {id(p): p for layer in plan for p in layer.weights + layer.biases
+        writes = {id(p): p for layer in initialized for p in layer.weights + layer.biases
                   if p.requires_grad}
         saved = {key: p.detach().clone() for key, p in writes.items()}
         try:
             done: set[int] = set()
-            for layer in plan:
+            for layer in initialized:
                 for weight in layer.weights:
                     if weight.requires_grad and id(weight) not in done:
                         done.add(id(weight))
