@@ -275,10 +275,17 @@ def diagnose(model: nn.Module, batch: Any, *,
     Examples
     --------
     >>> import torch, fastinit.torch
-    >>> model = torch.nn.Sequential(*[torch.nn.Linear(64, 64) for _ in range(12)])
-    >>> report = fastinit.torch.diagnose(model, torch.randn(128, 64))
-    >>> report.flagged[:2]  # PyTorch's default init shrinks the signal 1/sqrt(3) per layer
-    ['8', '9']
+    >>> _ = torch.manual_seed(0)
+    >>> layers = []
+    >>> for _ in range(20):
+    ...     layers += [torch.nn.Linear(64, 64), torch.nn.Tanh()]
+    >>> model = torch.nn.Sequential(*layers)
+    >>> x = torch.randn(256, 64)
+    >>> fastinit.torch.diagnose(model, x).layers[0].flags  # PyTorch's default init
+    ('gradients vanishing',)
+    >>> _ = fastinit.torch.lsuv_(model, x)
+    >>> fastinit.torch.diagnose(model, x).flagged
+    []
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
