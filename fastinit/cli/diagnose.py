@@ -78,7 +78,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     batch_group.add_argument("--batch-file", metavar="FILE",
                              help="the batch: a .pt file (a tensor, a tuple of positional "
                                   "arguments or a dict of keyword arguments, loaded with "
-                                  "weights_only=True), .npy (one array) or .npz (keyword arguments)")
+                                  "weights_only=True), .npy (one array) or .npz (keyword "
+                                  "arguments)")
     torch_group.add_argument("--lsuv", action="store_true",
                              help="first initialize the model with fastinit.torch.lsuv_(model, "
                                   "batch, tol, max_iter, seed) on the same batch")

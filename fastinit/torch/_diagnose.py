@@ -323,7 +323,8 @@ def diagnose(model: nn.Module, batch: Any, *,
 
     handles = [layer.module.register_forward_hook(forward_hook) for layer in layers]
     try:
-        with kept_buffers(model), seeded_torch_rng(model, torch_seed(seed)):
+        # enable_grad: a caller's torch.no_grad() would otherwise silence the backward pass
+        with kept_buffers(model), seeded_torch_rng(model, torch_seed(seed)), torch.enable_grad():
             output = call_model(model, batch)
             if loss_fn is not None:
                 loss = loss_fn(output)

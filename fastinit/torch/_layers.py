@@ -64,6 +64,10 @@ def find_layers(model: nn.Module, *, embeddings: bool = True) -> list[Layer]:
     A module reachable under several names (shared) appears once, under its
     first name.  ``embeddings=False`` leaves out ``Embedding``/``EmbeddingBag``.
     """
+    for name, param in model.named_parameters():
+        if isinstance(param, nn.parameter.UninitializedParameter):
+            raise ValueError(f"parameter {name!r} of a lazy module is not materialized yet: "
+                             "run a forward pass first")
     layers: list[Layer] = []
     part_of_attention: set[int] = set()
     for name, module in model.named_modules():

@@ -21,6 +21,7 @@ each stops as soon as the layer being fitted has produced its output.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
@@ -131,6 +132,9 @@ def _output_variance(model: nn.Module, batch: Any, layer: Layer, seed: int) -> f
         pass
     finally:
         handle.remove()
+    if not captured:
+        raise RuntimeError(f"lsuv_: layer {layer.name!r} ran on the first pass over batch but "
+                           "not on a later one (does the model's forward depend on chance?)")
     out = captured[0]
     if out is None or not out.is_floating_point() or out.numel() < 2:
         raise ValueError(f"layer {layer.name!r}: its output has no floating-point tensor of two "
@@ -175,11 +179,11 @@ def _select(model: nn.Module, names: Optional[Iterable[str]]) -> list[Layer]:
 
 
 def _check(tol: Any, max_iter: Any) -> None:
-    if isinstance(tol, bool) or not isinstance(tol, (int, float)):
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real):
         raise TypeError(f"tol must be a float, got {tol!r}")
     if not 0 < tol < 1:
         raise ValueError(f"tol must be in (0, 1), got {tol}")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int):
+    if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral):
         raise TypeError(f"max_iter must be an int, got {max_iter!r}")
     if max_iter < 1:
         raise ValueError(f"max_iter must be >= 1, got {max_iter}")
@@ -268,6 +272,7 @@ def lsuv_(model: nn.Module, batch: Any, tol: float = 0.1, max_iter: int = 10,
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     _check(tol, max_iter)
+    tol, max_iter = float(tol), int(max_iter)
     n = batch_size(batch)
     if n < 2:
         raise ValueError(f"batch has {n} example(s): lsuv_ needs at least 2 to estimate a "
@@ -325,7 +330,7 @@ def lsuv_(model: nn.Module, batch: Any, tol: float = 0.1, max_iter: int = 10,
     ran = [rows[layer.name] for layer in order]
     idle = [LSUVLayer(layer.name, type(layer.module).__name__, "not called", 0, math.nan)
             for layer in selected if layer.name not in rows]
-    return LSUVReport(tuple(ran + idle), float(tol), int(max_iter), seed)
+    return LSUVReport(tuple(ran + idle), tol, max_iter, seed)
 
 
 def _fit(model: nn.Module, batch: Any, layer: Layer, tol: float, max_iter: int,

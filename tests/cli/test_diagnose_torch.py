@@ -35,6 +35,15 @@ MODELS = textwrap.dedent("""
 """)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """Tiny matrices: extra threads only add overhead on a loaded machine."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture
 def models(tmp_path, monkeypatch):
     """A module ``fi_cli_models`` in a temporary current directory."""

@@ -45,8 +45,8 @@ def test_statistics_match_a_hand_computation():
         assert row.activation_std == pytest.approx(float(z.double().std(unbiased=False)),
                                                    rel=1e-6)
         # the gradient of the Linear's output (before the in-place ReLU modified it)
-        assert row.gradient_std == pytest.approx(float(grads[row.name].double().std(unbiased=False)),
-                                                 rel=1e-5)
+        grad = grads[row.name].double()
+        assert row.gradient_std == pytest.approx(float(grad.std(unbiased=False)), rel=1e-5)
         assert row.weight_gradient_std == pytest.approx(
             float(layer.weight.grad.double().std(unbiased=False)), rel=1e-5)
         assert row.dead_fraction == pytest.approx(float((z <= 0).all(dim=0).double().mean()))
@@ -71,6 +71,8 @@ def test_changes_nothing():
     again = ft.diagnose(model, image_batch())
     assert report.layers == again.layers
     assert ft.diagnose(model, image_batch(), seed=1).layers != report.layers
+    with torch.no_grad():  # the backward pass still runs
+        assert ft.diagnose(model, image_batch()).layers == report.layers
 
 
 def test_flags_default_init_and_not_after_lsuv():

@@ -25,8 +25,9 @@ def one_torch_thread():
 
 def orthogonal(param_name, shape, seed):
     """fastinit's float32 orthogonal draw for parameter ``param_name`` (as lsuv_ makes it)."""
-    return torch.from_numpy(fastinit.orthogonal(
-        shape, np.float32, layout="torch", rng=fastinit.default_rng(seed).stream(param_name))).double()
+    rng = fastinit.default_rng(seed).stream(param_name)
+    return torch.from_numpy(fastinit.orthogonal(shape, np.float32, layout="torch",
+                                                rng=rng)).double()
 
 
 def assert_scaled_orthogonal(weight, name, seed):
@@ -257,6 +258,10 @@ def test_bad_arguments_write_nothing():
         assert same(model, saved), kwargs
     with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
         ft.lsuv_(lambda t: t, x)
+    with pytest.raises(ValueError, match="lazy module.*forward pass first"):
+        ft.lsuv_(nn.Sequential(nn.LazyLinear(4), nn.Tanh()), x)
+    report = ft.lsuv_(model, x, tol=np.float32(0.2), max_iter=np.int64(3))  # NumPy scalars
+    assert report.tol == pytest.approx(0.2) and report.max_iter == 3
     with pytest.raises(ValueError, match="no layer"):
         ft.lsuv_(nn.Sequential(nn.Tanh()), x)
 
@@ -277,3 +282,35 @@ def test_batch_as_tuple_or_mapping():
     r2 = ft.lsuv_(m2, {"x": x, "y": y})
     assert [row.variance for row in r1.layers] == [row.variance for row in r2.layers]
     assert all(abs(row.variance - 1) < 0.1 for row in r1.layers)
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.bfloat16])
+def test_other_dtypes(dtype):
+    model, x = tanh_mlp(depth=6).to(dtype), mlp_batch().to(dtype)
+    report = ft.lsuv_(model, x, seed=0)
+    assert all(abs(v - 1) < 0.1 for v in output_variances(model, x))
+    assert len(report.fitted) == 6
+    if dtype == torch.float64:  # drawn in float64 (two stream words per element)
+        q = torch.from_numpy(fastinit.orthogonal((32, 32), np.float64, layout="torch",
+                                                 rng=fastinit.default_rng(0).stream("0.weight")))
+        c = float(model[0].weight.detach()[0, 0] / q[0, 0])
+        torch.testing.assert_close(model[0].weight.detach(), c * q, rtol=1e-12, atol=0)
+
+
+def test_a_layer_that_stops_running_is_refused():
+    class Flaky(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = nn.Linear(8, 8), nn.Linear(8, 8)
+            self.calls = 0
+
+        def forward(self, x):
+            self.calls += 1
+            x = self.a(x)
+            return self.b(x) if self.calls == 1 else x
+
+    model = Flaky()
+    saved = snapshot(model)
+    with pytest.raises(RuntimeError, match="layer 'b' ran on the first pass"):
+        ft.lsuv_(model, mlp_batch(16, 8))
+    assert same(model, saved)
