@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from fastinit import default_rng
+from fastinit._generator import default_rng
 
 from ._layers import (batch_size, call_model, channel_dim, find_layers, first_tensor,
                       kept_buffers, seeded_torch_rng, torch_seed)

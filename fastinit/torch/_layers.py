@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from fastinit import default_rng
+from fastinit._generator import default_rng
 
 __all__ = ["Layer", "find_layers", "call_model", "batch_size", "first_tensor", "channel_dim",
            "torch_seed", "seeded_torch_rng", "kept_buffers", "parameter_names"]

@@ -29,7 +29,8 @@ import numpy as np
 import torch
 from torch import nn
 
-import fastinit
+from fastinit._generator import Generator, default_rng
+from fastinit.initializers import orthogonal
 
 from ._layers import (Layer, batch_size, call_model, find_layers, first_tensor, kept_buffers,
                       parameter_names, seeded_torch_rng, torch_seed)
@@ -189,9 +190,9 @@ def _check(tol: Any, max_iter: Any) -> None:
         raise ValueError(f"max_iter must be >= 1, got {max_iter}")
 
 
-def _orthogonal_(param: nn.Parameter, rng: fastinit.Generator) -> None:
+def _orthogonal_(param: nn.Parameter, rng: Generator) -> None:
     dtype = np.float64 if param.dtype == torch.float64 else np.float32
-    values = fastinit.orthogonal(tuple(param.shape), dtype, layout="torch", rng=rng)
+    values = orthogonal(tuple(param.shape), dtype, layout="torch", rng=rng)
     with torch.no_grad():
         param.copy_(torch.from_numpy(values))
 
@@ -277,7 +278,7 @@ def lsuv_(model: nn.Module, batch: Any, tol: float = 0.1, max_iter: int = 10,
     if n < 2:
         raise ValueError(f"batch has {n} example(s): lsuv_ needs at least 2 to estimate a "
                          "variance (use a training mini-batch of a few hundred)")
-    root = fastinit.default_rng(seed)
+    root = default_rng(seed)
     rng_seed = torch_seed(root)
     selected = _select(model, layers)
     if not selected:
