@@ -220,9 +220,9 @@ class TorchDiagnosis:
 def _dead_fraction(module: nn.Module, output: torch.Tensor) -> float:
     if output.dim() == 0 or output.numel() == 0:
         return float("nan")
-    units = (output > 0).movedim(channel_dim(module, output), 0).reshape(output.shape[
-        channel_dim(module, output)], -1)
-    return float((~units.any(dim=1)).double().mean())
+    dim = channel_dim(module, output)
+    ever_positive = (output > 0).movedim(dim, 0).reshape(output.shape[dim], -1).any(dim=1)
+    return float((~ever_positive).double().mean())
 
 
 def _std(tensor: Optional[torch.Tensor]) -> float:

@@ -314,3 +314,21 @@ def test_a_layer_that_stops_running_is_refused():
     with pytest.raises(RuntimeError, match="layer 'b' ran on the first pass"):
         ft.lsuv_(model, mlp_batch(16, 8))
     assert same(model, saved)
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_transformer_encoder(mode):
+    """In eval mode under no_grad PyTorch has a fused fast path that skips submodule calls;
+    the hooks keep it from being taken, so every layer is still seen and fitted."""
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(16, 2, 32, dropout=0.1, batch_first=True)
+    model = getattr(nn.TransformerEncoder(layer, 2, enable_nested_tensor=False), mode)()
+    x = torch.randn(8, 6, 16, generator=torch.Generator().manual_seed(1))
+    report = ft.lsuv_(model, x, seed=0)
+    assert [(row.name, row.status) for row in report.layers] == [
+        (f"layers.{i}.{name}", "fitted") for i in range(2)
+        for name in ("self_attn", "linear1", "linear2")]
+    after = ft.diagnose(model, x)
+    assert after.flagged == []
+    if mode == "eval":  # no dropout: diagnose sees what lsuv_ fitted
+        assert all(abs(row.activation_std ** 2 - 1) < 0.1 for row in after.layers)
