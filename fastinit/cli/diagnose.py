@@ -222,17 +222,14 @@ def _run_torch(args: argparse.Namespace) -> int:
     except (TypeError, ValueError, OSError) as exc:
         print(f"fastinit diagnose: error: {exc}", file=sys.stderr)
         return 2
-    except RuntimeError as exc:  # lsuv_ refusing a layer
+    except RuntimeError as exc:  # lsuv_ refusing a layer, or the model failing on the batch
         print(f"fastinit diagnose: error: {exc}", file=sys.stderr)
         return 1
     if args.json:
         data = {"model": args.torch, **result.to_dict()}
         if report is not None:
-            data["lsuv"] = [{"name": row.name, "type": row.type, "status": row.status,
-                             "iterations": row.iterations,
-                             "variance": row.variance if row.variance == row.variance
-                             else None} for row in report.layers]
-        print(json.dumps(data, indent=2))
+            data["lsuv"] = report.to_dict()["layers"]
+        print(json.dumps(data, indent=2, allow_nan=False))
     else:
         if report is not None:
             print(report.table())

@@ -124,9 +124,11 @@ class TorchDiagnosis:
         return [row.name for row in self.layers if row.flags]
 
     def to_dict(self) -> dict:
-        """A JSON-ready dict (non-finite floats as strings ``"nan"``, ``"inf"``)."""
+        """A strict-JSON-ready dict: NaN (not measured) as None, infinities as ``"inf"``."""
         def clean(value: Any) -> Any:
-            if isinstance(value, float) and not math.isfinite(value):
+            if isinstance(value, float) and math.isnan(value):
+                return None
+            if isinstance(value, float) and math.isinf(value):
                 return str(value)
             return list(value) if isinstance(value, tuple) else value
         return {"batch_size": self.batch_size, "loss": self.loss, "seed": self.seed,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Optional
 
 import numpy as np
@@ -91,6 +91,12 @@ class LSUVReport:
     def fitted(self) -> list[LSUVLayer]:
         """The rows with status ``"fitted"``."""
         return [row for row in self.layers if row.status == "fitted"]
+
+    def to_dict(self) -> dict:
+        """A strict-JSON-ready dict (a variance not measured is None)."""
+        return {"tol": self.tol, "max_iter": self.max_iter, "seed": self.seed,
+                "layers": [{**asdict(row), "variance": None if math.isnan(row.variance)
+                            else row.variance} for row in self.layers]}
 
     def table(self) -> str:
         """A text table of the layers.

@@ -132,3 +132,10 @@ def test_bad_arguments(models, capsys, args, message):
     err = capsys.readouterr().err
     assert err.startswith("fastinit diagnose: error:")
     assert re.search(message, err), err
+
+
+def test_model_failing_on_the_batch(models, capsys):
+    """The model's own error (a wrong --input-shape) is reported in one line, exit status 1."""
+    assert main(["diagnose", "--torch", "fi_cli_models:deep_tanh", "--input-shape", "7"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("fastinit diagnose: error:") and "cannot be multiplied" in err

@@ -127,6 +127,8 @@ def test_repeated_calls_attention_and_frozen_models():
     frozen = ft.diagnose(model, x)
     assert all(math.isnan(r.gradient_std) and math.isnan(r.weight_gradient_std)
                for r in frozen.layers)
+    assert json.loads(json.dumps(frozen.to_dict(), allow_nan=False))["layers"][0][
+        "gradient_std"] is None
     assert [r.activation_std for r in frozen.layers] == [r.activation_std for r in report.layers]
 
 

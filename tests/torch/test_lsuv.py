@@ -1,4 +1,5 @@
 """fastinit.torch.lsuv_: Mishkin & Matas's layer-sequential unit-variance init."""
+import json
 import math
 
 import numpy as np
@@ -160,6 +161,8 @@ def test_tied_weights_initialized_and_rescaled_once():
     assert [(row.name, row.status) for row in report.layers] == [
         ("0", "fitted"), ("2", "fitted"), ("6", "fitted"), ("8", "tied to 6")]
     assert report.layers[3].iterations == 0 and math.isnan(report.layers[3].variance)
+    assert json.loads(json.dumps(report.to_dict(), allow_nan=False))["layers"][3] == {
+        "name": "8", "type": "Linear", "status": "tied to 6", "iterations": 0, "variance": None}
     assert model[8].weight is model[6].weight
     assert_scaled_orthogonal(model[6].weight, "6.weight", 0)  # the first name owns it
     assert torch.all(model[8].bias == 0)  # its own bias is still the layer's to zero
