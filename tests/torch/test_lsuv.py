@@ -335,3 +335,31 @@ def test_transformer_encoder(mode):
     assert after.flagged == []
     if mode == "eval":  # no dropout: diagnose sees what lsuv_ fitted
         assert all(abs(row.activation_std ** 2 - 1) < 0.1 for row in after.layers)
+
+
+def test_other_layer_kinds():
+    """Conv1d, grouped and transposed convolutions, Bilinear: every output reaches variance 1."""
+    class Zoo(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1d = nn.Conv1d(4, 8, 3, padding=1)
+            self.grouped = nn.Conv2d(8, 8, 3, padding=1, groups=4)
+            self.up = nn.ConvTranspose2d(8, 6, 2, stride=2)
+            self.bilinear = nn.Bilinear(6, 6, 5)
+
+        def forward(self, x):
+            h = torch.relu(self.conv1d(x))                          # (N, 8, 16)
+            h = torch.relu(self.grouped(h.reshape(-1, 8, 4, 4)))    # (N, 8, 4, 4)
+            h = torch.tanh(self.up(h))                              # (N, 6, 8, 8)
+            v = h.mean(dim=(2, 3))
+            return self.bilinear(v, v)
+
+    torch.manual_seed(0)
+    model = Zoo()
+    x = torch.randn(64, 4, 16, generator=torch.Generator().manual_seed(5))
+    report = ft.lsuv_(model, x, seed=0)
+    assert [(row.name, row.status) for row in report.layers] == [
+        (name, "fitted") for name in ("conv1d", "grouped", "up", "bilinear")]
+    assert all(abs(row.variance - 1) < 0.1 for row in report.layers)
+    assert_scaled_orthogonal(model.up.weight, "up.weight", 0)  # (in, out, k, k) as (8, 24)
+    assert_scaled_orthogonal(model.bilinear.weight, "bilinear.weight", 0)
