@@ -12,8 +12,8 @@ they were.
 A layer is flagged when its statistic is more than a factor ``FLAG_FACTOR``
 (100, as ``fastinit.diagnose``) away from the reference layer's: the first
 layer for activations (the signal entering the network), the last layer for
-gradients (the signal entering the backward pass); zero or non-finite values
-are always flagged.
+gradients (the signal entering the backward pass), skipping layers whose value
+is zero or not finite; those are always flagged.
 """
 from __future__ import annotations
 
@@ -98,6 +98,11 @@ def _flag(value: float, reference: float) -> str:
     if value < reference / FLAG_FACTOR:
         return "vanishing"
     return ""
+
+
+def _reference(values: list[float]) -> float:
+    """The first finite, non-zero value (NaN if none): what the others are compared with."""
+    return next((v for v in values if math.isfinite(v) and v > 0), math.nan)
 
 
 @dataclass(frozen=True)
@@ -352,9 +357,8 @@ def diagnose(model: nn.Module, batch: Any, *,
             handle.remove()
     if not rows:
         raise ValueError("no layer of model ran on batch")
-    first_act = rows[0]["activation_std"]
-    measured = [i for i in range(len(rows)) if i in gradients]
-    last_grad = gradients[measured[-1]] if measured else float("nan")
+    first_act = _reference([row["activation_std"] for row in rows])
+    last_grad = _reference([gradients[i] for i in range(len(rows) - 1, -1, -1) if i in gradients])
     stats = []
     for i, row in enumerate(rows):
         scale = row.pop("scale")
