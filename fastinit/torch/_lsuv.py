@@ -50,7 +50,8 @@ class LSUVLayer:
         The module's class name.
     status : str
         ``"fitted"``; ``"frozen"`` (its weight does not require grad: left as
-        it was); ``"tied to <layer>"`` (its weight was fitted for an earlier
+        it was); ``"tied to <module>, left as is"`` (its weight belongs to a
+        module not initialized here, such as an embedding); ``"tied to <layer>"`` (its weight was fitted for an earlier
         layer, and is not rescaled again; its other weights and biases are
         initialized); ``"not called"`` (it did not run on the batch: left as
         it was).
@@ -185,6 +186,20 @@ def _select(model: nn.Module, names: Optional[Iterable[str]]) -> list[Layer]:
     return [by_name[name] for name in wanted]
 
 
+def _owners_outside(model: nn.Module, layers: list[Layer]) -> dict[int, str]:
+    """``id(param)`` -> the first module outside ``layers`` that owns it too (tied weights)."""
+    inside = {id(layer.module) for layer in layers}
+    inside |= {id(layer.module.out_proj) for layer in layers
+               if isinstance(layer.module, nn.MultiheadAttention)}
+    owners: dict[int, str] = {}
+    for name, module in model.named_modules(remove_duplicate=False):
+        if id(module) in inside:
+            continue
+        for param in module.parameters(recurse=False):
+            owners.setdefault(id(param), name)
+    return owners
+
+
 def _check(tol: Any, max_iter: Any) -> None:
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real):
         raise TypeError(f"tol must be a float, got {tol!r}")
@@ -257,7 +272,10 @@ def lsuv_(model: nn.Module, batch: Any, tol: float = 0.1, max_iter: int = 10,
     * Tied weights are initialized once and rescaled for the first layer (in
       forward order) that uses them; a later layer sharing them is reported
       ``"tied to <first>"`` and not rescaled again.  A module called several
-      times is fitted on its first call.
+      times is fitted on its first call.  A layer whose weight is also owned
+      by a module ``lsuv_`` does not initialize (a language model's output
+      projection tied to its input embedding) is left as it was, reported
+      ``"tied to <module>, left as is"``; name both in ``layers`` to fit it.
     * Frozen parameters (``requires_grad=False``) are never written: a layer
       whose weight is frozen is skipped (``"frozen"``), a frozen bias is kept.
     * Only the layers that run on ``batch`` are initialized; the others are
@@ -296,6 +314,7 @@ def lsuv_(model: nn.Module, batch: Any, tol: float = 0.1, max_iter: int = 10,
         order = _forward_order(model, batch, selected, rng_seed)
         if not order:
             raise ValueError("no layer of model ran on batch")
+        outside = _owners_outside(model, selected)
         fitted_by: dict[int, str] = {}  # id(scale weight) -> the layer that fitted it
         initialized: list[Layer] = []  # orthogonal weights, zero biases
         plan: list[Layer] = []  # then rescaled, in forward order
@@ -303,6 +322,11 @@ def lsuv_(model: nn.Module, batch: Any, tol: float = 0.1, max_iter: int = 10,
             if not layer.scale.requires_grad:
                 rows[layer.name] = LSUVLayer(layer.name, type(layer.module).__name__, "frozen",
                                              0, math.nan)
+                continue
+            if id(layer.scale) in outside:  # e.g. an output projection tied to the embedding
+                rows[layer.name] = LSUVLayer(
+                    layer.name, type(layer.module).__name__,
+                    f"tied to {outside[id(layer.scale)]}, left as is", 0, math.nan)
                 continue
             initialized.append(layer)
             if id(layer.scale) in fitted_by:

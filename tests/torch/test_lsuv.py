@@ -168,6 +168,37 @@ def test_tied_weights_initialized_and_rescaled_once():
     assert torch.all(model[8].bias == 0)  # its own bias is still the layer's to zero
 
 
+class TinyLM(nn.Module):
+    """Embedding, a tanh MLP, and an output projection tied to the embedding."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(50, 16)
+        self.hidden = nn.Linear(16, 16)
+        self.head = nn.Linear(16, 50, bias=False)
+        self.head.weight = self.embed.weight
+
+    def forward(self, ids):
+        return self.head(torch.tanh(self.hidden(self.embed(ids))))
+
+
+def test_output_projection_tied_to_an_embedding():
+    torch.manual_seed(0)
+    model = TinyLM()
+    ids = torch.randint(0, 50, (16, 8), generator=torch.Generator().manual_seed(1))
+    embedding = model.embed.weight.detach().clone()
+    report = ft.lsuv_(model, ids, seed=0)
+    assert [(row.name, row.status) for row in report.layers] == [
+        ("hidden", "fitted"), ("head", "tied to embed, left as is")]
+    assert torch.equal(model.embed.weight, embedding)  # embeddings are not lsuv_'s to rewrite
+
+    report = ft.lsuv_(model, ids, seed=0, layers=["embed", "hidden", "head"])
+    assert [(row.name, row.status) for row in report.layers] == [
+        ("embed", "fitted"), ("hidden", "fitted"), ("head", "tied to embed")]
+    assert_scaled_orthogonal(model.embed.weight, "embed.weight", 0)
+    assert model.head.weight is model.embed.weight
+
+
 def test_frozen_parameters_are_left_as_they_were():
     model, x = tanh_mlp(depth=5), mlp_batch()
     model[4].weight.requires_grad_(False)
