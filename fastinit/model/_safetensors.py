@@ -102,7 +102,8 @@ def _write_all(fd: int, data: bytes, offset: int) -> None:
 
 def write_safetensors(path: PathLike, slots: Sequence[Slot], data_size: int,
                       fill: Callable[[dict[str, np.ndarray]], None],
-                      metadata: Optional[Mapping[str, str]] = None, argname: str = "out") -> Path:
+                      metadata: Optional[Mapping[str, str]] = None, argname: str = "out",
+                      replace_read_only: bool = False) -> Path:
     """Write a safetensors file atomically, ``fill`` writing the tensors in place.
 
     Parameters
@@ -119,6 +120,9 @@ def write_safetensors(path: PathLike, slots: Sequence[Slot], data_size: int,
         limits), so memory use stays bounded whatever the file size.
     metadata : mapping of str to str, optional
         The header's ``__metadata__``.
+    replace_read_only : bool
+        Replace ``path`` even when it is a read-only file (refused by
+        default with ``PermissionError``).
 
     Returns
     -------
@@ -128,7 +132,7 @@ def write_safetensors(path: PathLike, slots: Sequence[Slot], data_size: int,
     header = build_header(slots, metadata)
     data_start = 8 + len(header)
     target = Path(path)
-    with atomic_file(target, data_start + data_size, argname) as fd:
+    with atomic_file(target, data_start + data_size, argname, replace_read_only) as fd:
         _write_all(fd, struct.pack("<Q", len(header)) + header, 0)
         if not data_size:
             fill({slot.name: np.empty(slot.shape, slot.dtype) for slot in slots})
