@@ -178,8 +178,8 @@ cdef void _unpack_params(dict params, fi_params *p):
     p.pc_lo = params.get("pc_lo", 1.0)
     p.width = params.get("width", 1.0)
     p.flip = params.get("flip", 1.0)
-    p.clamp_lo = params.get("clamp_lo", 0.0)
-    p.clamp_hi = params.get("clamp_hi", 0.0)
+    p.clamp_lo = params.get("clamp_lo", -float("inf"))  # no bounds unless given
+    p.clamp_hi = params.get("clamp_hi", float("inf"))
 
 
 def transform_words(int kind, int dtype, cnp.ndarray words, cnp.ndarray out, dict params):

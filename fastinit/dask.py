@@ -250,9 +250,22 @@ def _fill_block(draw: _Draw, block_info: Optional[dict] = None) -> np.ndarray:
 
 
 # ------------------------------------------------------------ graph side --
+def _has_bool(value: object) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(_has_bool(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_bool(v) for v in value.values())
+    return False
+
+
 def _check_chunks(chunks: ChunksLike, shape: tuple[int, ...],
                   dtype: np.dtype) -> tuple[tuple[int, ...], ...]:
     """``chunks`` normalised by Dask; ValueError naming ``chunks`` if it does not fit."""
+    if _has_bool(chunks):  # Dask reads True as 1; a bool is no chunk size (nor a size)
+        raise TypeError(f"chunks must be sizes (ints), a tuple of them or a string, "
+                        f"got {chunks!r}")
     try:
         normalized = normalize_chunks(chunks, shape, dtype=dtype)
     except (ValueError, TypeError, ZeroDivisionError, NotImplementedError) as exc:

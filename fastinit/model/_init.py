@@ -9,7 +9,7 @@ import numpy as np
 from .._generator import Generator, default_rng
 from .._seeding import SeedLike
 from .._threads import resolve_threads
-from .._validation import check_out, memory_available_bytes
+from .._validation import allocate, check_out, memory_available_bytes
 from ._atomic import PathLike, check_target, format_bytes
 from ._fill import fill_tensors
 from ._progress import ProgressLike, Tracker
@@ -179,8 +179,8 @@ def init_tensor(spec: SpecLike, name: str, seed: SeedOrGenerator = 0, *,
     except KeyError:
         raise KeyError(f"name={name!r} is not a tensor of the spec") from None
     rng = default_rng(seed)
-    if out is None:
-        out = np.empty(tensor.shape, tensor.dtype)
+    if out is None:  # checked against free memory first, naming the tensor
+        out = allocate(tensor.shape, tensor.dtype, f"spec[{name!r}]['shape']")
     else:
         check_out(out, tensor.dtype, tensor.shape)
     fill_tensors([(tensor, out)], rng, n_threads)

@@ -68,6 +68,13 @@ def plan_layout(tensors: Iterable[tuple[str, Sequence[int], np.dtype]]) -> tuple
                    key=lambda item: (-item[2].itemsize, item[0]))
     slots, offset = [], 0
     for name, shape, dtype in items:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            # a valid stream name (any str is), but not in a file whose header is UTF-8
+            raise ValueError(f"tensor name {name!r} cannot be written to a safetensors file: "
+                             "it holds a lone surrogate, which UTF-8 cannot encode "
+                             "(nothing was written)") from None
         if dtype not in DTYPE_CODES:
             raise TypeError(f"tensor {name!r}: dtype {dtype} cannot be written to safetensors here")
         nbytes = math.prod(shape) * dtype.itemsize

@@ -36,6 +36,7 @@ import fastinit
 from fastinit import _threads, _validation
 from tests.support.processes import (
     BF16,
+    inward,
     FLOAT_DTYPES,
     GUARD,
     LAYOUTS,
@@ -439,6 +440,8 @@ def param_problems(method, params, dtype):
             # bounds beyond the output dtype, or a width float32 cannot hold
             return ["maybe", (ValueError, "low"), (ValueError, "high"),
                     (OverflowError, "low"), (OverflowError, "high")]
+        if not inward(lo, dtype, up=True) <= inward(hi, dtype, up=False):
+            return [(ValueError, "low"), (ValueError, "high")]  # no value of dtype inside
         return []
     if method == "normal":
         loc, scale = vals["loc"], vals["scale"]
