@@ -252,16 +252,17 @@ def _sigterm_raises() -> Iterator[None]:
             or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
         yield
         return
-    signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        yield
-    except _Terminated:
+        try:
+            signal.signal(signal.SIGTERM, _raise_terminated)
+            yield
+        finally:
+            if signal.getsignal(signal.SIGTERM) is _raise_terminated:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    except _Terminated:  # from the body, or from just around it
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)  # die by SIGTERM, as without the handler
         raise
-    finally:
-        if signal.getsignal(signal.SIGTERM) is _raise_terminated:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 # ------------------------------------------------------------- writing --
@@ -331,6 +332,29 @@ def atomic_file(path: PathLike, size: int, argname: str = "out",
             _note(exc, f"{argname}={str(path)!r} was not written (its temporary file was removed)")
             raise
     _fsync_directory(directory)
+
+
+def file_identity(path: PathLike) -> Optional[tuple[int, int]]:
+    """``(st_dev, st_ino)`` of the file at ``path`` (links followed); None if none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def note_outcome(exc: BaseException, path: PathLike, before: Optional[tuple[int, int]],
+                 argname: str = "out") -> None:
+    """Add the note :func:`atomic_file` adds, to an exception raised outside it
+    (an interrupt just before or after it): whether ``path`` was written,
+    known from whether its file changed (a rename always brings a new one)."""
+    if any("written" in note for note in getattr(exc, "__notes__", [])):
+        return  # atomic_file said it already
+    if file_identity(path) != before:
+        _note(exc, f"{argname}={str(path)!r} was written completely (the interrupt came "
+                   "after the file was in place)")
+    else:
+        _note(exc, f"{argname}={str(path)!r} was not written")
 
 
 def _was_renamed(tmp: Path, target: Path, tmp_id: tuple[int, int]) -> bool:

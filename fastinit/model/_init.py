@@ -10,7 +10,7 @@ from .._generator import Generator, default_rng
 from .._seeding import SeedLike
 from .._threads import resolve_threads
 from .._validation import allocate, check_out, memory_available_bytes
-from ._atomic import PathLike, check_target, format_bytes
+from ._atomic import PathLike, check_target, file_identity, format_bytes, note_outcome
 from ._fill import fill_tensors
 from ._progress import ProgressLike, Tracker
 from ._safetensors import plan_layout, write_safetensors
@@ -136,16 +136,21 @@ def _init_to_file(model: ModelSpec, rng: Generator, out: PathLike, n_threads: Op
                   progress: ProgressLike, replace_read_only: bool) -> Path:
     check_target(out, "out", replace_read_only)  # before anything is computed
     target = Path(out)
-    slots, data_size = plan_layout((t.name, t.shape, t.dtype) for t in model.tensors.values())
-    tracker = Tracker(progress, len(model), data_size, label=target.name)
+    before = file_identity(target)
+    try:
+        slots, data_size = plan_layout((t.name, t.shape, t.dtype) for t in model.tensors.values())
+        tracker = Tracker(progress, len(model), data_size, label=target.name)
 
-    def fill(views: dict[str, np.ndarray]) -> None:
-        fill_tensors([(model.tensors[name], view) for name, view in views.items()], rng,
-                     n_threads, tracker.done)
+        def fill(views: dict[str, np.ndarray]) -> None:
+            fill_tensors([(model.tensors[name], view) for name, view in views.items()], rng,
+                         n_threads, tracker.done)
 
-    path = write_safetensors(target, slots, data_size, fill, _file_metadata(model, rng),
-                             replace_read_only=replace_read_only)
-    tracker.close()
+        path = write_safetensors(target, slots, data_size, fill, _file_metadata(model, rng),
+                                 replace_read_only=replace_read_only)
+        tracker.close()
+    except BaseException as exc:  # say whether the file was written, whenever Ctrl-C came
+        note_outcome(exc, target, before)
+        raise
     return path
 
 
