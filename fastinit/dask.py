@@ -67,7 +67,7 @@ from . import initializers as _initializers
 from ._generator import _METHODS
 from ._generator import Generator as _LocalGenerator
 from ._generator import default_rng as _local_default_rng
-from ._validation import SizeLike, normalize_size
+from ._validation import SizeLike, allocate, normalize_size
 from .initializers._base import constant_bits, resolve_plan_args
 
 ChunksLike = Union[str, int, Sequence[Any]]
@@ -234,7 +234,8 @@ def _fill_block(draw: _Draw, block_info: Optional[dict] = None) -> np.ndarray:
     if block_info is None:
         raise ValueError("block_info is required (this function is called by dask.array.map_blocks)")
     location = [(int(a), int(b)) for a, b in block_info[None]["array-location"]]
-    out = np.empty(tuple(b - a for a, b in location), _dtype_from_name(draw.dtype))
+    # checked against the worker's free memory first: MemoryError naming the chunk
+    out = allocate(tuple(b - a for a, b in location), _dtype_from_name(draw.dtype), "chunk")
     if out.size == 0:
         return out
     n_threads = _task_threads(draw.n_threads)

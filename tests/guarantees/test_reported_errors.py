@@ -177,3 +177,11 @@ def test_init_tensor_checks_memory_naming_the_tensor():
     with pytest.raises(MemoryError, match=r"spec\['huge'\]\['shape'\].*memory available"):
         init_tensor(spec, "huge")
     assert math.prod(load_spec(spec).tensors["huge"].shape) == 1 << 40
+
+
+def test_a_dask_chunk_checks_the_workers_memory_naming_the_chunk():
+    fd = pytest.importorskip("fastinit.dask")
+    big = fd.default_rng(0).random(size=(1 << 20, 1 << 20), chunks=(1 << 20, 1 << 20),
+                                   dtype="float32")  # one 4 TiB chunk
+    with pytest.raises(MemoryError, match=r"chunk=\(1048576, 1048576\).*memory available"):
+        big.compute(scheduler="synchronous")
