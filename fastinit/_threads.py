@@ -58,7 +58,11 @@ def forked_serial() -> bool:
     return _core.serial_only()
 
 
-def _check_count(n_threads: object, argname: str) -> int:
+def check_thread_count(n_threads: object, argname: str = "n_threads") -> int:
+    """An explicit thread count as an int: negative counts from the end, 0 refused.
+
+    TypeError (not an int, or a bool) / ValueError (0) naming ``argname``.
+    """
     if isinstance(n_threads, (bool, np.bool_)):  # an int to operator.index, never a count
         raise TypeError(f"{argname} must be an int or None, got {n_threads!r}")
     try:
@@ -75,7 +79,7 @@ def resolve_threads(n_threads: Optional[int] = None) -> int:
     if n_threads is None:
         n_threads = _override.get()
     if n_threads is not None:
-        _check_count(n_threads, "n_threads")
+        check_thread_count(n_threads, "n_threads")
     if _core.serial_only():
         return 1
     max_threads = min(_core.omp_max_threads(), MAX_THREADS)
@@ -103,7 +107,7 @@ def threads(n_threads: Optional[int]) -> Iterator[None]:
     ...     x = fastinit.default_rng(0).random(10)
     """
     if n_threads is not None:
-        _check_count(n_threads, "n_threads")
+        check_thread_count(n_threads, "n_threads")
     token = _override.set(n_threads)
     try:
         yield
