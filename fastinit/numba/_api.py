@@ -592,6 +592,11 @@ def sample(rng: Any, dist: Distribution, size: SizeLike = None, dtype: Any = Non
         When the function returns NaN (or with ``finite=True`` a non-finite
         value) for some element; the stream still advances and ``out`` may
         be partly written.
+    Exception
+        Whatever the function itself raises, with its message: before
+        anything is drawn when it raises for the call's parameters (the
+        function is evaluated once, at uniforms 0.5, first), else after the
+        draw started (the stream advances, ``out`` may be partly written).
     """
     rng = _check_rng(rng)
     dist = _check_dist(dist)

@@ -201,8 +201,8 @@ def test_the_next_write_removes_and_reports_what_a_killed_writer_left(tmp_path):
     proc.communicate(timeout=60)
     left = _temporaries(tmp_path)
     assert len(left) == 1 and str(proc.pid) in left[0]
-    # a live writer's temporary file is never taken for a leftover
-    live = _start_writer(tmp_path / "other.safetensors")
+    # a live writer's temporary file (of the same target) is never taken for a leftover
+    live = _start_writer(target)
     try:
         with pytest.warns(ResourceWarning, match=f"{left[0]}.*died"):
             init_model(SPEC, seed=0, out=target)
