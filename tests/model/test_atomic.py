@@ -196,15 +196,17 @@ def test_sigterm_while_writing_removes_the_temporary_file_and_keeps_the_old_one(
 
 def test_the_next_write_removes_and_reports_what_a_killed_writer_left(tmp_path):
     target = tmp_path / "m.safetensors"
-    proc = _start_writer(target)
-    proc.kill()  # SIGKILL: no chance to clean up
-    proc.communicate(timeout=60)
-    left = _temporaries(tmp_path)
-    assert len(left) == 1 and str(proc.pid) in left[0]
-    # a live writer's temporary file (of the same target) is never taken for a leftover
+    # a live writer of the same target: its temporary file must never be
+    # taken for a leftover (its flock is held)
     live = _start_writer(target)
     try:
-        with pytest.warns(ResourceWarning, match=f"{left[0]}.*died"):
+        dead = _start_writer(target)
+        dead.kill()  # SIGKILL: no chance to clean up
+        dead.communicate(timeout=60)
+        left = _temporaries(tmp_path)
+        assert len(left) == 2 and any(str(dead.pid) in name for name in left)
+        dead_name = next(name for name in left if str(dead.pid) in name)
+        with pytest.warns(ResourceWarning, match=f"{dead_name}.*died"):
             init_model(SPEC, seed=0, out=target)
         remaining = _temporaries(tmp_path)
         assert len(remaining) == 1 and str(live.pid) in remaining[0]
