@@ -80,8 +80,17 @@ static FI_INLINE float fi_log_half_word32(uint32_t m) {
     return fi_log_sum32(hi, lo);
 }
 
-/* E = -log(1 - u), 1 - u = (~w + 1/2) / 2^32: increasing in w */
-static FI_INLINE float fi_std_exponential32(uint32_t w) { return -fi_log_word32(~w); }
+/* E = -log(1 - u), 1 - u = (~w + 1/2) / 2^32: increasing in w.  The parts
+ * of ~w are formed in float, exactly (2^24 - 1 - (w >> 8) and 255.5 -
+ * (w & 255)): the integer ~ became AVX-512's vpternlogd, which also reads
+ * its destination register, and GCC 12's register choice then chained each
+ * loop iteration to the previous one (half the speed).  Same values, same
+ * bits as fi_log_word32(~w). */
+static FI_INLINE float fi_std_exponential32(uint32_t w) {
+    float hi = (16777215.0f - (float)(int32_t)(w >> 8)) * 0x1p-24f;
+    float lo = (255.5f - (float)(int32_t)(w & 0xFFu)) * 0x1p-32f;
+    return -fi_log_sum32(hi, lo);
+}
 
 /* +-log(2 min(u, 1 - u)): exactly antisymmetric (w and ~w give -x and x) */
 static FI_INLINE float fi_std_laplace32(uint32_t w) {
@@ -163,7 +172,14 @@ static FI_INLINE double fi_half_word64_lo(uint64_t m) {
     return ((double)(uint32_t)(m & 0x3FFu) + 0.5) * 0x1p-63;
 }
 
-static FI_INLINE double fi_std_exponential64(uint64_t x) { return -fi_log_word64(~x); }
+/* As fi_std_exponential32: the parts of ~x formed exactly in double. */
+static FI_INLINE double fi_std_exponential64(uint64_t x) {
+    double high = 4294967295.0 - (double)(uint32_t)(x >> 32);
+    double mid = 2097151.0 - (double)((uint32_t)x >> 11);
+    double hi = (high * 0x1p21 + mid) * 0x1p-53;
+    double lo = (2047.5 - (double)(uint32_t)(x & 0x7FFu)) * 0x1p-64;
+    return -fi_log_sum64(hi, lo);
+}
 
 static FI_INLINE double fi_std_laplace64(uint64_t x) {
     int64_t upper = (int64_t)x < 0;
