@@ -91,6 +91,18 @@ extension = Extension(
     extra_link_args=link_openmp,
 )
 
+# fastinit.Philox4x32, a numpy.random.BitGenerator: it calls the kernels of
+# _core through fastinit._core.fill_flat_address(), so it has no C sources
+# of its own (one compiled copy of the kernels, one instruction-set choice).
+bitgen_extension = Extension(
+    "fastinit._bitgen",
+    sources=["fastinit/_bitgen.pyx"],
+    include_dirs=[numpy.get_include()],
+    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+    extra_compile_args=base_flags,
+    extra_link_args=["-fsanitize=address,undefined"] if os.environ.get("FASTINIT_SANITIZE") else [],
+)
+
 # The one place Cython directives are set (the .pyx has none of its own, so
 # FASTINIT_BOUNDSCHECK=1 -- the sanitizer build -- really turns checks on;
 # fastinit._core.bounds_checked() reports it and a test compares).
@@ -104,4 +116,4 @@ compiler_directives = {
     "cdivision": True,
 }
 
-setup(ext_modules=cythonize([extension], compiler_directives=compiler_directives))
+setup(ext_modules=cythonize([extension, bitgen_extension], compiler_directives=compiler_directives))

@@ -1,22 +1,24 @@
 """The NumPy-style Generator over fastinit's Philox4x32-10 streams."""
 from __future__ import annotations
 
-import threading
 from typing import Any, Optional, Union
 
 import numpy as np
 
 from . import _core, _seeding, _threads
-from ._limits import (BLOCK_WORDS, blocks_for_words, check_position, check_stream_end)
+from ._bitgen import Philox4x32
+from ._limits import BLOCK_WORDS, check_position, check_stream_end
 from ._methods import METHODS, get_method
-from ._validation import SizeLike, check_out, integer, piece_rows, resolve_draw
+from ._numpy_methods import NumPyMethods
+from ._validation import SizeLike, integer, piece_rows, resolve_draw
 
-# One lock for every spawn: SeedSequence objects can be shared between
-# generators (pickled copies, default_rng(seq) twice).
-_SPAWN_LOCK = threading.Lock()
+#: Draws of at most this many elements are filled on the calling thread in
+#: one call into the bit generator (no thread resolution, no OpenMP region):
+#: their cost is the Python call, not the numbers.
+SMALL_DRAW = 4096
 
 
-class Generator:
+class Generator(NumPyMethods):
     """Random fills on a Philox4x32-10 stream; a drop-in for NumPy's fills.
 
     Element ``i`` of every fill is a pure function of (key, stream id, stream
@@ -25,12 +27,19 @@ class Generator:
     Each call takes the next unused range of the stream; a shared Generator
     is thread-safe and gives concurrent calls disjoint ranges.
 
+    Every other method of ``numpy.random.Generator`` (``integers``,
+    ``choice``, ``poisson``, ...) runs NumPy's own algorithm on the same
+    stream through :attr:`bit_generator`, a :class:`fastinit.Philox4x32`
+    that holds the stream position (docs/NUMPY.md lists the differences).
+
     Parameters
     ----------
-    seed : None, int or numpy.random.SeedSequence
+    seed : None, int, sequence of ints, numpy.random.SeedSequence or Philox4x32
         Turned into the 64-bit Philox key through ``SeedSequence``.  ``None``
         draws OS entropy; ``seed_seq.entropy`` records it so a run can be
-        repeated with ``Generator(that_entropy)``.
+        repeated with ``Generator(that_entropy)``.  A ``fastinit.Philox4x32``
+        is used as it is (the generator draws from its stream, as
+        ``numpy.random.Generator(bit_generator)`` does).
 
     See Also
     --------
@@ -45,24 +54,31 @@ class Generator:
     ... # doctest: +SKIP
     """
 
-    def __init__(self, seed: _seeding.SeedLike = None) -> None:
-        self._seed_seq = _seeding.to_seed_sequence(seed)
-        self._key = _seeding.key_from_seed_sequence(self._seed_seq)
-        self._stream_id = 0
-        self._block = 0
-        self._lock = threading.Lock()
+    def __init__(self, seed: Union[_seeding.SeedLike, Philox4x32] = None) -> None:
+        if isinstance(seed, Philox4x32):
+            bit_generator = seed
+        elif isinstance(seed, (np.random.BitGenerator, np.random.Generator)):
+            raise TypeError(f"seed must be an int, a sequence of ints, None, a SeedSequence or a "
+                            f"fastinit.Philox4x32, got {type(seed).__name__} (fastinit's fast "
+                            f"fills need fastinit's stream)")
+        else:
+            bit_generator = Philox4x32(seed)
+        self._bit_generator = bit_generator
+        self._numpy_generator = np.random.Generator(bit_generator)
 
     # ------------------------------------------------------------ identity --
     @classmethod
     def _from_state(cls, seed_seq: np.random.SeedSequence, key: tuple[int, int],
-                    stream_id: int, block: int) -> "Generator":
-        gen = cls.__new__(cls)
-        gen._seed_seq = seed_seq
-        gen._key = (int(key[0]), int(key[1]))
-        gen._stream_id = int(stream_id)
-        gen._block = int(block)
-        gen._lock = threading.Lock()
-        return gen
+                    stream_id: int, block: int, buffered: int = 0) -> "Generator":
+        bit_generator = Philox4x32(seed_seq)
+        bit_generator.set_position(key, stream_id, block, buffered)
+        return cls(bit_generator)
+
+    @property
+    def bit_generator(self) -> Philox4x32:
+        """The :class:`fastinit.Philox4x32` this generator draws from (its stream
+        position is this generator's)."""
+        return self._bit_generator
 
     @property
     def seed_seq(self) -> np.random.SeedSequence:
@@ -70,46 +86,54 @@ class Generator:
 
         For a named sub-stream it is the parent's extended with the stream id
         in its spawn key, so that ``spawn`` gives children of its own."""
-        return self._seed_seq
+        return self._bit_generator.seed_seq
 
     @property
     def key(self) -> tuple[int, int]:
         """The Philox key, two 32-bit words."""
-        return self._key
+        return self._bit_generator.key
 
     @property
     def stream_id(self) -> int:
         """The 64-bit stream id (counter words 2 and 3); 0 for a root stream."""
-        return self._stream_id
+        return self._bit_generator.stream_id
 
     @property
     def position(self) -> int:
         """The next unused Philox block of this stream (4 words each)."""
-        return self._block
+        return self._bit_generator.position
 
     @property
     def state(self) -> dict:
-        """Everything that determines future draws; assignable."""
-        return {"key": self._key, "stream_id": self._stream_id, "position": self._block}
+        """Everything that determines future draws; assignable.
+
+        ``{"key", "stream_id", "position", "buffered"}``: ``buffered`` words
+        before ``position`` are still unused by NumPy-algorithm draws (the
+        bit generator's buffer); it may be left out when set (0).
+        """
+        inner = self._bit_generator.state
+        return dict(inner["state"], buffered=inner["buffered"])
 
     @state.setter
     def state(self, value: dict) -> None:
-        key = tuple(int(k) for k in value["key"])
-        if len(key) != 2 or not all(0 <= k < 2**32 for k in key):
-            raise ValueError("state['key'] must be two 32-bit unsigned ints")
-        stream_id, block = int(value["stream_id"]), int(value["position"])
-        if not 0 <= stream_id < 2**64:
-            raise ValueError("state['stream_id'] must be a 64-bit unsigned int")
-        check_position(block, "state['position']")
-        with self._lock:
-            self._key, self._stream_id, self._block = key, stream_id, block
+        if not isinstance(value, dict):
+            raise TypeError(f"state must be a dict, got {type(value).__name__}")
+        expected = {"key", "stream_id", "position"}
+        if not expected <= set(value) <= expected | {"buffered"}:
+            raise ValueError(f"state must have the keys {sorted(expected)} (and optionally "
+                             f"'buffered'), got {sorted(value, key=repr)}")
+        self._bit_generator.set_position(value["key"], value["stream_id"], value["position"],
+                                         value.get("buffered", 0))
 
     def __reduce__(self):
-        return (Generator._from_state, (self._seed_seq, self._key, self._stream_id, self._block))
+        state = self.state
+        return (Generator._from_state, (self.seed_seq, state["key"], state["stream_id"],
+                                        state["position"], state["buffered"]))
 
     def __repr__(self) -> str:
-        return (f"fastinit.Generator(key=({self._key[0]:#010x}, {self._key[1]:#010x}), "
-                f"stream_id={self._stream_id:#018x}, position={self._block})")
+        key = self.key
+        return (f"fastinit.Generator(key=({key[0]:#010x}, {key[1]:#010x}), "
+                f"stream_id={self.stream_id:#018x}, position={self.position})")
 
     # ---------------------------------------------------------- sub-streams --
     def spawn(self, n_children: int) -> list["Generator"]:
@@ -118,12 +142,7 @@ class Generator:
         As with NumPy, the children of the same SeedSequence are the same
         each time a fresh parent is made from the same seed.
         """
-        n = integer(n_children, "n_children")
-        if n < 0:
-            raise ValueError(f"n_children must be non-negative, got {n}")
-        with _SPAWN_LOCK:  # SeedSequence.spawn's child counter is not thread-safe
-            children = self._seed_seq.spawn(n)
-        return [Generator(child) for child in children]
+        return [Generator(child) for child in self._bit_generator.spawn(n_children)]
 
     def stream(self, name: str) -> "Generator":
         """The named sub-stream ``name``: same key, stream id derived from the name.
@@ -132,14 +151,15 @@ class Generator:
         ``rng.stream("layer1.weight")`` gives the same values in any order and
         beside any other tensors.  Names nest: ``rng.stream("a").stream("b")``.
         """
-        stream_id = _seeding.stream_id_for(self._stream_id, name)
+        stream_id = _seeding.stream_id_for(self.stream_id, name)
         # Children spawned from a named stream must differ from the parent's
         # children: extend the spawn key with the stream id (the key itself
         # stays the parent's; only spawn() uses this SeedSequence).
-        seq = np.random.SeedSequence(self._seed_seq.entropy,
-                                     spawn_key=tuple(self._seed_seq.spawn_key) + (stream_id,),
-                                     pool_size=self._seed_seq.pool_size)
-        return Generator._from_state(seq, self._key, stream_id, 0)
+        parent = self.seed_seq
+        seq = np.random.SeedSequence(parent.entropy,
+                                     spawn_key=tuple(parent.spawn_key) + (stream_id,),
+                                     pool_size=parent.pool_size)
+        return Generator._from_state(seq, self.key, stream_id, 0)
 
     # ------------------------------------------------- extension surface --
     #: Names of the core's fill methods, as :meth:`fill_at` takes them.
@@ -171,30 +191,33 @@ class Generator:
             When the range would run past the end of the stream (2**64 words);
             nothing is reserved.
         """
-        n = integer(n_words, "n_words")
-        if n < 0:
-            raise ValueError(f"n_words must be non-negative, got {n}")
-        blocks = blocks_for_words(n)
-        with self._lock:
-            start = self._block
-            check_stream_end(start, (start + blocks) * BLOCK_WORDS)
-            self._block = start + blocks
-        return start
+        return self._bit_generator.reserve(n_words)
 
     def _kernel_args(self) -> tuple[tuple[int, int], tuple[int, int]]:
-        return self._key, _seeding.split64(self._stream_id)
+        return self._bit_generator.key, self._bit_generator.stream_words
 
     def _draw(self, method: str, size: SizeLike, dtype: Any, out: Optional[np.ndarray],
               n_threads: Optional[int], **params: Any) -> Any:
         spec = METHODS[method]
-        nt = _threads.resolve_threads(n_threads)
-        where = resolve_draw(size, dtype, out, fixed_dtype=spec.fixed_dtype)
+        # NumPy fills a Fortran-ordered out= in memory order; so does fastinit
+        # (element k of its memory is element k of the draw).
+        where = resolve_draw(size, dtype, out, fixed_dtype=spec.fixed_dtype, fortran_ok=True)
         kparams = spec.kernel_params(where.dtype, params)
         target = where.array()
+        flat = target if target.flags.c_contiguous else target.T
+        kind, kdtype = spec.kind, spec.kernel_dtype(where.dtype)
+        if target.size <= SMALL_DRAW and kind != _core.TRUNCNORM:
+            # One call into the bit generator: reserve, then fill on this thread.
+            if n_threads is not None:
+                _threads.check_thread_count(n_threads)
+            self._bit_generator.reserve_and_fill(
+                kind, kdtype, _core.words_per_element(kind, kdtype), flat,
+                kparams.get("loc", 0.0), kparams.get("scale", 1.0))
+            return where.result(target)
+        nt = _threads.resolve_threads(n_threads)
         base = self.reserve(target.size * spec.words_per_element(where.dtype))
         key, stream = self._kernel_args()
-        _core.fill(spec.kind, spec.kernel_dtype(where.dtype), target, key, stream,
-                   base * BLOCK_WORDS, kparams, nt)
+        _core.fill(kind, kdtype, flat, key, stream, base * BLOCK_WORDS, kparams, nt)
         return where.result(target)
 
     def fill_at(self, method: str, out: np.ndarray, offset: int = 0, *,
@@ -233,7 +256,7 @@ class Generator:
         nt = _threads.resolve_threads(n_threads)
         where = resolve_draw(None, None, out, fixed_dtype=spec.fixed_dtype)
         kparams = spec.kernel_params(where.dtype, params)
-        start = self._block if position is None else integer(position, "position")
+        start = self.position if position is None else integer(position, "position")
         check_position(start)
         first, rows = piece_rows(offset, row_offsets, out.size)
         if rows is not None and rows.size == 0:
@@ -415,7 +438,10 @@ def default_rng(seed: Union[_seeding.SeedLike, Generator] = None) -> Generator:
 
     Parameters
     ----------
-    seed : None, int, numpy.random.SeedSequence or Generator
+    seed : None, int, sequence of ints, numpy.random.SeedSequence, Generator or Philox4x32
+        What ``numpy.random.default_rng`` accepts, with fastinit's types: a
+        ``fastinit.Generator`` is returned as is, a ``fastinit.Philox4x32``
+        is wrapped (the generator draws from its stream).
 
     Examples
     --------

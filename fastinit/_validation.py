@@ -185,14 +185,19 @@ def check_memory(nbytes: int, what: str) -> None:
 
 
 def check_out(out: object, dtype: Optional[np.dtype], shape: Optional[tuple[int, ...]],
-              argname: str = "out") -> np.ndarray:
-    """Validate an ``out=`` array as NumPy's ``check_output`` does."""
+              argname: str = "out", fortran_ok: bool = False) -> np.ndarray:
+    """Validate an ``out=`` array as NumPy's ``check_output`` does.
+
+    ``fortran_ok``: also accept a Fortran-contiguous array (NumPy does for
+    the methods that fill in memory order), filled through its ``.T``.
+    """
     if not isinstance(out, np.ndarray):
         raise TypeError(f"{argname} must be a numpy.ndarray, got {type(out).__name__}")
     if dtype is not None and out.dtype != dtype:
         raise TypeError(f"{argname} has dtype {out.dtype} but dtype={dtype} was requested")
-    if not out.flags.c_contiguous:
-        raise ValueError(f"{argname} must be C-contiguous")
+    if not (out.flags.c_contiguous or (fortran_ok and out.flags.f_contiguous)):
+        raise ValueError(f"{argname} must be C-contiguous" + (" or Fortran-contiguous"
+                                                               if fortran_ok else ""))
     if not out.flags.writeable:
         raise ValueError(f"{argname} must be writeable")
     if not out.flags.aligned:
@@ -234,7 +239,8 @@ class DrawTarget(NamedTuple):
 
 def resolve_draw(size: SizeLike, dtype: object, out: object, *,
                  default_dtype: object = np.float64, fixed_dtype: Optional[np.dtype] = None,
-                 size_name: str = "size", scalar_allowed: bool = True) -> DrawTarget:
+                 size_name: str = "size", scalar_allowed: bool = True,
+                 fortran_ok: bool = False) -> DrawTarget:
     """The one rule for ``(size, dtype, out)`` of every draw; nothing is allocated.
 
     Parameters
@@ -255,6 +261,8 @@ def resolve_draw(size: SizeLike, dtype: object, out: object, *,
         The argument's name in messages ("size", or "shape" for initializers).
     scalar_allowed : bool
         Whether ``size=None`` without ``out`` means one value.
+    fortran_ok : bool
+        Accept a Fortran-contiguous ``out`` too (filled in memory order).
 
     Returns
     -------
@@ -272,7 +280,7 @@ def resolve_draw(size: SizeLike, dtype: object, out: object, *,
         dt = resolve_float_dtype(default_dtype)
     shape = normalize_size(size, size_name)
     if out is not None:
-        check_out(out, dt, shape)
+        check_out(out, dt, shape, fortran_ok=fortran_ok)
         return DrawTarget(tuple(out.shape), dt, out, False)  # type: ignore[union-attr]
     if shape is None:
         if not scalar_allowed:
