@@ -304,6 +304,20 @@ cdef class Philox4x32(BitGenerator):
             self._set(k[0], k[1], sid, pos, n)
 
     # ------------------------------------------- fastinit's fill surface --
+    cdef uint64_t _take(self, uint64_t n_words) except? 0xFFFFFFFFFFFFFFFF:
+        """reserve() for a checked count: the first block of ``n_words`` words."""
+        cdef uint64_t start, blocks = (n_words + 3) // 4
+        with self.lock:
+            start = self.rng_state.position
+            if blocks > _STREAM_BLOCKS - start:
+                raise ValueError(
+                    f"position={start}: this draw needs stream words up to "
+                    f"{(start + blocks) * 4}, past the end of the stream (2**64 words); "
+                    f"use another stream (Generator.stream(name) or spawn())")
+            self.rng_state.position = start + blocks
+            self.rng_state.buffer_pos = self.rng_state.buffer_len = 0
+        return start
+
     def reserve(self, n_words):
         """Take the next ``n_words`` words (whole blocks); return the first block.
 
@@ -317,21 +331,12 @@ cdef class Philox4x32(BitGenerator):
             When the range would run past the end of the stream (2**64
             words), naming ``position``; nothing is reserved.
         """
-        cdef uint64_t start, blocks
         n = integer(n_words, "n_words")
         if n < 0:
             raise ValueError(f"n_words must be non-negative, got {n}")
-        with self.lock:
-            start = self.rng_state.position
-            if (n + 3) // 4 > _STREAM_BLOCKS - start:
-                raise ValueError(
-                    f"position={start}: this draw needs stream words up to "
-                    f"{(start + (n + 3) // 4) * 4}, past the end of the stream (2**64 words); "
-                    f"use another stream (Generator.stream(name) or spawn())")
-            blocks = (n + 3) // 4
-            self.rng_state.position = start + blocks
-            self.rng_state.buffer_pos = self.rng_state.buffer_len = 0
-        return start
+        if n > 4 * _STREAM_BLOCKS:
+            self._take(4 * _STREAM_BLOCKS)  # raises, naming the position
+        return self._take(n)
 
     def reserve_and_fill(self, int kind, int dtype, int words_per_element, cnp.ndarray out,
                          double loc, double scale):
@@ -342,9 +347,9 @@ cdef class Philox4x32(BitGenerator):
         kernel writes (the caller has checked it).  Returns the first block.
         """
         cdef int64_t n = out.size
-        start = self.reserve(n * words_per_element)
+        cdef uint64_t start = self._take(<uint64_t>n * words_per_element)
         cdef fi_bitgen_state *st = &self.rng_state
-        cdef uint64_t word0 = <uint64_t>start * 4
+        cdef uint64_t word0 = start * 4
         cdef void *data = cnp.PyArray_DATA(out)
         if n == 0:
             return start
@@ -352,6 +357,28 @@ cdef class Philox4x32(BitGenerator):
             _fill_flat(kind, dtype, st.key[0], st.key[1], st.stream[0], st.stream[1], word0, n,
                        data, loc, scale)
         return start
+
+    def reserve_one(self, int kind, int dtype, int words_per_element, double loc,
+                    double scale):
+        """Reserve and compute one element of a float64 (``dtype`` 2), float32
+        (1) or raw uint32 (0) draw; return it as a Python float (int for raw).
+
+        The scalar call (``rng.random()``) without allocating an array: the
+        element is the one a draw of size 1 at the same position gives.
+        """
+        cdef double value64 = 0.0
+        cdef float value32 = 0.0
+        cdef uint32_t word = 0
+        cdef void *data = &value64 if dtype == 2 else (&value32 if dtype == 1 else &word)
+        if dtype not in (0, 1, 2):
+            raise ValueError(f"reserve_one draws float64, float32 or uint32, not dtype {dtype}")
+        cdef uint64_t start = self._take(words_per_element)
+        cdef fi_bitgen_state *st = &self.rng_state
+        _fill_flat(kind, dtype, st.key[0], st.key[1], st.stream[0], st.stream[1],
+                   start * 4, 1, data, loc, scale)
+        if dtype == 2:
+            return value64
+        return value32 if dtype == 1 else word
 
     # ------------------------------------------------------- NumPy's API --
     def spawn(self, n_children):

@@ -1,6 +1,7 @@
 """The NumPy-style Generator over fastinit's Philox4x32-10 streams."""
 from __future__ import annotations
 
+import math
 from typing import Any, Optional, Union
 
 import numpy as np
@@ -16,6 +17,70 @@ from ._validation import SizeLike, integer, piece_rows, resolve_draw
 #: one call into the bit generator (no thread resolution, no OpenMP region):
 #: their cost is the Python call, not the numbers.
 SMALL_DRAW = 4096
+
+
+def _small_draw_dtypes() -> dict:
+    """(kind, dtype argument) -> (dtype, kernel dtype, words per element) for the
+    draws made without the general (size, dtype, out) machinery: float64 and
+    float32 floats, raw uint32 (``dtype`` None for the raw kind)."""
+    table = {}
+    for spelling in (None, float, np.float64, "float64", np.dtype(np.float64),
+                     np.float32, "float32", np.dtype(np.float32)):
+        dt = np.dtype(np.float64 if spelling is None else spelling)
+        kdtype = _core.F64 if dt == np.float64 else _core.F32
+        for kind in (_core.UNIFORM, _core.NORMAL):
+            table[kind, spelling] = (dt, kdtype, _core.words_per_element(kind, kdtype))
+    table[_core.RAW, None] = (np.dtype(np.uint32), _core.U32, 1)
+    return table
+
+
+_SMALL_DRAW_DTYPES = _small_draw_dtypes()
+# Checked kernel parameters of recent calls, by (method, dtype, (name, type,
+# value)...): a loop of scalar calls with the same parameters checks them once.
+_PARAMS_SEEN: dict = {}
+
+
+def _kernel_params(spec: Any, dt: np.dtype, params: dict) -> dict:
+    """``spec.kernel_params(dt, params)``, remembered for hashable parameters."""
+    try:
+        # the types too: True == 1 and np.float64(2) == 2.0, but only some are valid
+        # (dt.type: hashing a dtype itself costs microseconds)
+        key = ((spec.name, dt.type, tuple(params.items()), tuple(map(type, params.values())))
+               if params else (spec.name, dt.type))
+        found = _PARAMS_SEEN.get(key)
+    except TypeError:  # unhashable (arrays): check every time
+        return spec.kernel_params(dt, params)
+    if found is None:
+        found = spec.kernel_params(dt, params)
+        if len(_PARAMS_SEEN) > 1024:
+            _PARAMS_SEEN.clear()
+        _PARAMS_SEEN[key] = found
+    return found
+
+
+# (method, type(a), a, type(b), b) -> the checked float64 kernel (loc, scale)
+# of a two-parameter scalar call: the checks of a repeated call are done once.
+_CHECKED_PAIRS: dict = {}
+_FLOAT64 = np.dtype(np.float64)
+
+
+def _check_pair(method: str, a: Any, b: Any) -> Optional[tuple[float, float]]:
+    """The checked float64 ``(loc, scale)`` of ``method(a, b)``, remembered;
+    None for parameters the scalar path does not take (unhashable, arrays).
+    Raises as the method does for bad values."""
+    spec = METHODS[method]
+    if np.ndim(a) or np.ndim(b):
+        return None
+    kparams = spec.kernel_params(_FLOAT64, {spec.params[0][0]: a, spec.params[1][0]: b})
+    checked = (kparams["loc"], kparams["scale"])
+    try:
+        key = (method, type(a), a, type(b), b)
+        if len(_CHECKED_PAIRS) > 1024:
+            _CHECKED_PAIRS.clear()
+        _CHECKED_PAIRS[key] = checked
+    except TypeError:
+        pass
+    return checked
 
 
 class Generator(NumPyMethods):
@@ -199,10 +264,39 @@ class Generator(NumPyMethods):
     def _draw(self, method: str, size: SizeLike, dtype: Any, out: Optional[np.ndarray],
               n_threads: Optional[int], **params: Any) -> Any:
         spec = METHODS[method]
+        if out is None and n_threads is None:
+            # NumPy's small calls -- one value, or a 1-d size up to SMALL_DRAW of
+            # float64/float32 -- skip the general (size, dtype, out) rules and the
+            # thread machinery: one call into the bit generator reserves and fills.
+            try:
+                small = _SMALL_DRAW_DTYPES.get((spec.kind, dtype))
+            except TypeError:  # an unhashable dtype: the general path names it
+                small = None
+            if small is not None:
+                dt, kdtype, wpe = small
+                if size is None:
+                    kparams = _kernel_params(spec, dt, params)
+                    value = self._bit_generator.reserve_one(
+                        spec.kind, kdtype, wpe, kparams.get("loc", 0.0),
+                        kparams.get("scale", 1.0))
+                    return value if kdtype != _core.F32 else np.float32(value)
+                count = size
+                if type(size) is tuple:
+                    try:  # a float or NumPy int dimension gives no int: not here
+                        count = math.prod(size) if size and min(size) >= 0 else None
+                    except TypeError:  # None or a str inside: the general path names size
+                        count = None
+                if type(count) is int and 0 <= count <= SMALL_DRAW:
+                    kparams = _kernel_params(spec, dt, params)
+                    target = np.empty(size, dt)
+                    self._bit_generator.reserve_and_fill(
+                        spec.kind, kdtype, wpe, target, kparams.get("loc", 0.0),
+                        kparams.get("scale", 1.0))
+                    return target
         # NumPy fills a Fortran-ordered out= in memory order; so does fastinit
         # (element k of its memory is element k of the draw).
         where = resolve_draw(size, dtype, out, fixed_dtype=spec.fixed_dtype, fortran_ok=True)
-        kparams = spec.kernel_params(where.dtype, params)
+        kparams = _kernel_params(spec, where.dtype, params)
         target = where.array()
         flat = target if target.flags.c_contiguous else target.T
         kind, kdtype = spec.kind, spec.kernel_dtype(where.dtype)
@@ -305,6 +399,8 @@ class Generator(NumPyMethods):
         -------
         out : float or ndarray
         """
+        if size is None and out is None and dtype is None and n_threads is None:
+            return self._bit_generator.reserve_one(_core.UNIFORM, _core.F64, 2, 0.0, 1.0)
         return self._draw("random", size, dtype, out, n_threads)
 
     def uniform(self, low: float = 0.0, high: float = 1.0, size: SizeLike = None,
@@ -323,6 +419,15 @@ class Generator(NumPyMethods):
         size, dtype, out, n_threads
             As in :meth:`random`.
         """
+        if size is None and out is None and dtype is None and n_threads is None:
+            try:  # one float64 with parameters seen before: no array, no checks again
+                checked = _CHECKED_PAIRS.get(("uniform", type(low), low, type(high), high))
+            except TypeError:  # unhashable (an array)
+                checked = None
+            if checked is None:
+                checked = _check_pair("uniform", low, high)
+            if checked is not None:
+                return self._bit_generator.reserve_one(_core.UNIFORM, _core.F64, 2, *checked)
         return self._draw("uniform", size, dtype, out, n_threads, low=low, high=high)
 
     def standard_normal(self, size: SizeLike = None, dtype: Any = None,
@@ -344,6 +449,8 @@ class Generator(NumPyMethods):
         size, dtype, out, n_threads
             As in :meth:`random`.
         """
+        if size is None and out is None and dtype is None and n_threads is None:
+            return self._bit_generator.reserve_one(_core.NORMAL, _core.F64, 2, 0.0, 1.0)
         return self._draw("standard_normal", size, dtype, out, n_threads)
 
     def normal(self, loc: float = 0.0, scale: float = 1.0, size: SizeLike = None,
@@ -360,6 +467,15 @@ class Generator(NumPyMethods):
         size, dtype, out, n_threads
             As in :meth:`random`.
         """
+        if size is None and out is None and dtype is None and n_threads is None:
+            try:  # one float64 with parameters seen before: no array, no checks again
+                checked = _CHECKED_PAIRS.get(("normal", type(loc), loc, type(scale), scale))
+            except TypeError:  # unhashable (an array)
+                checked = None
+            if checked is None:
+                checked = _check_pair("normal", loc, scale)
+            if checked is not None:
+                return self._bit_generator.reserve_one(_core.NORMAL, _core.F64, 2, *checked)
         return self._draw("normal", size, dtype, out, n_threads, loc=loc, scale=scale)
 
     def truncated_normal(self, loc: float = 0.0, scale: float = 1.0, a: float = -2.0,
@@ -433,7 +549,7 @@ class Generator(NumPyMethods):
         return dist.sample(self, size=size, dtype=dtype, out=out, n_threads=n_threads, **params)
 
 
-def default_rng(seed: Union[_seeding.SeedLike, Generator] = None) -> Generator:
+def default_rng(seed: Union[_seeding.SeedLike, Generator, Philox4x32] = None) -> Generator:
     """A :class:`Generator` seeded with ``seed`` (a Generator is returned as is).
 
     Parameters

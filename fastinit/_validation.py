@@ -169,7 +169,8 @@ def allocate(shape: tuple[int, ...], dtype: np.dtype, argname: str = "size") -> 
     if count == 0 and math.prod(d for d in shape if d) * dtype.itemsize > _MAX_DIM:
         # NumPy refuses such empty shapes too, without naming the argument
         raise ValueError(f"{argname}={shape} is too large for an array of {dtype}, even empty")
-    check_memory(nbytes, f"{argname}={shape} of {dtype}")
+    if nbytes > _CHECK_MEMORY_ABOVE:  # (the message is built only for big arrays)
+        check_memory(nbytes, f"{argname}={shape} of {dtype}")
     return np.empty(shape, dtype)
 
 
