@@ -195,6 +195,9 @@ class Generator(NumPyMethods):
         return (Generator._from_state, (self.seed_seq, state["key"], state["stream_id"],
                                         state["position"], state["buffered"]))
 
+    def __str__(self) -> str:
+        return f"{type(self).__name__}({type(self._bit_generator).__name__})"
+
     def __repr__(self) -> str:
         key = self.key
         return (f"fastinit.Generator(key=({key[0]:#010x}, {key[1]:#010x}), "
@@ -279,7 +282,7 @@ class Generator(NumPyMethods):
                     value = self._bit_generator.reserve_one(
                         spec.kind, kdtype, wpe, kparams.get("loc", 0.0),
                         kparams.get("scale", 1.0))
-                    return value if kdtype != _core.F32 else np.float32(value)
+                    return value  # a Python float (int for raw), as NumPy returns
                 count = size
                 if type(size) is tuple:
                     try:  # a float or NumPy int dimension gives no int: not here

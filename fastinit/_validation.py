@@ -229,13 +229,13 @@ class DrawTarget(NamedTuple):
     def result(self, target: np.ndarray) -> Any:
         """What a draw returns: the array, or its one value when ``scalar``.
 
-        As NumPy does, a float64 (or integer) scalar comes back as a Python
-        ``float`` (``int``); other dtypes as NumPy scalars.
+        As NumPy does, one value comes back as a Python ``float`` (float32
+        included, as NumPy's ``random(dtype=np.float32)`` returns; here
+        float16 and bfloat16 too) or ``int``.
         """
         if not self.scalar:
             return target
-        value = target[()]
-        return value.item() if target.dtype == np.float64 or target.dtype.kind in "iu" else value
+        return target[()].item()
 
 
 def resolve_draw(size: SizeLike, dtype: object, out: object, *,
