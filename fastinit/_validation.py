@@ -316,7 +316,9 @@ def finite(value: object, argname: str) -> float:
 
 def non_negative(value: object, argname: str) -> float:
     result = finite(value, argname)
-    if result < 0:
+    if math.copysign(1.0, result) < 0:  # -0.0 too, as NumPy refuses it
+        if result == 0:
+            raise ValueError(f"{argname} must be non-negative, got -0.0 (NumPy refuses it too)")
         raise ValueError(f"{argname} must be non-negative, got {result}")
     return result
 
