@@ -35,7 +35,8 @@ def test_random_raw_output_false():
     bg = fastinit.Philox4x32(SEED)
     assert bg.random_raw(output=False) is None
     assert bg.random_raw(1000, output=False) is None
-    assert bg.state["buffered"] == 4 * 64 - 1001 % 256  # consumed all the same
+    buffer = fastinit.Philox4x32.BUFFER_WORDS
+    assert bg.state["buffered"] == buffer - 1001 % buffer  # consumed all the same
 
 
 def test_uniform_double():
@@ -119,7 +120,7 @@ def test_invalid_state_value():
     (lambda s: s["state"].update(stream_id=-1), "stream_id"),
     (lambda s: s["state"].update(position=2**62), "position"),
     (lambda s: s["state"].update(position=1.5), "position"),
-    (lambda s: s.update(buffered=4 * 64 + 1), "buffered"),
+    (lambda s: s.update(buffered=fastinit.Philox4x32.BUFFER_WORDS + 1), "buffered"),
     (lambda s: s.update(buffered=5), "buffered"),  # position 1 has only 4 words before it
 ])
 def test_bad_states_are_refused_naming_the_key_and_change_nothing(change, name):
@@ -201,17 +202,18 @@ def test_default_rng_bit_generator_is_its_stream():
 def test_fast_and_numpy_draws_advance_one_stream_without_overlap():
     rng = fastinit.default_rng(SEED)
     bg = rng.bit_generator
+    blocks = fastinit.Philox4x32.BUFFER_WORDS // 4
     a = rng.random_raw(10)                 # words 0..9 (blocks 0..2)
     assert rng.position == 3
-    b = bg.random_raw(5)                   # a refill: blocks 3..66, words 12..16
-    assert rng.position == 3 + 64 and bg.state["buffered"] == 256 - 5
-    c = rng.random_raw(4)                  # reserve skips the 251 buffered words
-    assert rng.position == 68 and bg.state["buffered"] == 0
+    b = bg.random_raw(5)                   # a refill: blocks 3.., words 12..16
+    assert rng.position == 3 + blocks and bg.state["buffered"] == 4 * blocks - 5
+    c = rng.random_raw(4)                  # reserve skips the buffered words
+    assert rng.position == 4 + blocks and bg.state["buffered"] == 0
     d = bg.random_raw(2)
     assert np.array_equal(a, words(bg, 0, 10))
     assert np.array_equal(b.astype(np.uint32), words(bg, 12, 5))
-    assert np.array_equal(c, words(bg, 4 * 67, 4))
-    assert np.array_equal(d.astype(np.uint32), words(bg, 4 * 68, 2))
+    assert np.array_equal(c, words(bg, 4 * (3 + blocks), 4))
+    assert np.array_equal(d.astype(np.uint32), words(bg, 4 * (4 + blocks), 2))
 
 
 def test_numpy_draws_then_fast_draws_equal_fill_at_after_the_buffer():
