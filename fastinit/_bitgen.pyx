@@ -363,6 +363,26 @@ cdef class Philox4x32(BitGenerator):
                        data, loc, scale)
         return start
 
+    def reserve_new(self, int kind, int dtype, int words_per_element, object shape,
+                    int typenum, double loc, double scale):
+        """A new array of ``shape`` (ints) and NumPy type number ``typenum``,
+        reserved and filled on this thread: :meth:`reserve_and_fill` without
+        the Python-level allocation, for small draws."""
+        cdef cnp.npy_intp dims[32]
+        cdef int nd, i
+        if type(shape) is int:
+            nd = 1
+            dims[0] = shape
+        else:
+            nd = len(shape)
+            if nd > 32:
+                raise ValueError(f"size has {nd} dimensions, more than 32")
+            for i in range(nd):
+                dims[i] = shape[i]
+        cdef cnp.ndarray out = cnp.PyArray_EMPTY(nd, dims, typenum, 0)
+        self.reserve_and_fill(kind, dtype, words_per_element, out, loc, scale)
+        return out
+
     def reserve_one(self, int kind, int dtype, int words_per_element, double loc,
                     double scale):
         """Reserve and compute one element of a float64 (``dtype`` 2), float32

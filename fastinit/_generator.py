@@ -52,9 +52,12 @@ def _kernel_params(spec: Any, dt: np.dtype, params: dict) -> dict:
         return spec.kernel_params(dt, params)
     if found is None:
         found = spec.kernel_params(dt, params)
-        if len(_PARAMS_SEEN) > 1024:
-            _PARAMS_SEEN.clear()
-        _PARAMS_SEEN[key] = found
+        # -0.0 == 0.0 (same key) but NumPy refuses a scale of -0.0: zeros are
+        # checked every time
+        if 0 not in params.values():
+            if len(_PARAMS_SEEN) > 1024:
+                _PARAMS_SEEN.clear()
+            _PARAMS_SEEN[key] = found
     return found
 
 
@@ -62,6 +65,7 @@ def _kernel_params(spec: Any, dt: np.dtype, params: dict) -> dict:
 # of a two-parameter scalar call: the checks of a repeated call are done once.
 _CHECKED_PAIRS: dict = {}
 _FLOAT64 = np.dtype(np.float64)
+_NPY_FLOAT64 = _FLOAT64.num
 
 
 def _check_pair(method: str, a: Any, b: Any) -> Optional[tuple[float, float]]:
@@ -73,6 +77,8 @@ def _check_pair(method: str, a: Any, b: Any) -> Optional[tuple[float, float]]:
         return None
     kparams = spec.kernel_params(_FLOAT64, {spec.params[0][0]: a, spec.params[1][0]: b})
     checked = (kparams["loc"], kparams["scale"])
+    if b == 0:  # -0.0 == 0.0 (same key), but a scale of -0.0 is refused: check each time
+        return checked
     try:
         key = (method, type(a), a, type(b), b)
         if len(_CHECKED_PAIRS) > 1024:
@@ -291,11 +297,9 @@ class Generator(NumPyMethods):
                         count = None
                 if type(count) is int and 0 <= count <= SMALL_DRAW:
                     kparams = _kernel_params(spec, dt, params)
-                    target = np.empty(size, dt)
-                    self._bit_generator.reserve_and_fill(
-                        spec.kind, kdtype, wpe, target, kparams.get("loc", 0.0),
+                    return self._bit_generator.reserve_new(
+                        spec.kind, kdtype, wpe, size, dt.num, kparams.get("loc", 0.0),
                         kparams.get("scale", 1.0))
-                    return target
         # NumPy fills a Fortran-ordered out= in memory order; so does fastinit
         # (element k of its memory is element k of the draw).
         where = resolve_draw(size, dtype, out, fixed_dtype=spec.fixed_dtype, fortran_ok=True)
@@ -402,8 +406,12 @@ class Generator(NumPyMethods):
         -------
         out : float or ndarray
         """
-        if size is None and out is None and dtype is None and n_threads is None:
-            return self._bit_generator.reserve_one(_core.UNIFORM, _core.F64, 2, 0.0, 1.0)
+        if out is None and dtype is None and n_threads is None:  # NumPy's common calls
+            if size is None:
+                return self._bit_generator.reserve_one(_core.UNIFORM, _core.F64, 2, 0.0, 1.0)
+            if type(size) is int and 0 <= size <= SMALL_DRAW:
+                return self._bit_generator.reserve_new(_core.UNIFORM, _core.F64, 2, size,
+                                                       _NPY_FLOAT64, 0.0, 1.0)
         return self._draw("random", size, dtype, out, n_threads)
 
     def uniform(self, low: float = 0.0, high: float = 1.0, size: SizeLike = None,
@@ -452,8 +460,12 @@ class Generator(NumPyMethods):
         size, dtype, out, n_threads
             As in :meth:`random`.
         """
-        if size is None and out is None and dtype is None and n_threads is None:
-            return self._bit_generator.reserve_one(_core.NORMAL, _core.F64, 2, 0.0, 1.0)
+        if out is None and dtype is None and n_threads is None:  # NumPy's common calls
+            if size is None:
+                return self._bit_generator.reserve_one(_core.NORMAL, _core.F64, 2, 0.0, 1.0)
+            if type(size) is int and 0 <= size <= SMALL_DRAW:
+                return self._bit_generator.reserve_new(_core.NORMAL, _core.F64, 2, size,
+                                                       _NPY_FLOAT64, 0.0, 1.0)
         return self._draw("standard_normal", size, dtype, out, n_threads)
 
     def normal(self, loc: float = 0.0, scale: float = 1.0, size: SizeLike = None,
