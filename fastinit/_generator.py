@@ -35,6 +35,9 @@ def _small_draw_dtypes() -> dict:
 
 
 _SMALL_DRAW_DTYPES = _small_draw_dtypes()
+#: Kernel kinds whose parameters are loc and scale only: what the flat fill
+#: (``fi_fill_flat``) behind the bit generator's one-call paths passes on.
+_FLAT_KINDS = frozenset((_core.RAW, _core.UNIFORM, _core.NORMAL))
 # Checked kernel parameters of recent calls, by (method, dtype, (name, type,
 # value)...): a loop of scalar calls with the same parameters checks them once.
 _PARAMS_SEEN: dict = {}
@@ -307,15 +310,20 @@ class Generator(NumPyMethods):
         target = where.array()
         flat = target if target.flags.c_contiguous else target.T
         kind, kdtype = spec.kind, spec.kernel_dtype(where.dtype)
-        if target.size <= SMALL_DRAW and kind != _core.TRUNCNORM:
-            # One call into the bit generator: reserve, then fill on this thread.
+        if target.size <= SMALL_DRAW:
+            # On this thread, without resolving a thread count (the bits never
+            # depend on it); kinds whose only parameters are loc and scale go
+            # through the bit generator in one call (its flat fill takes no more).
             if n_threads is not None:
                 _threads.check_thread_count(n_threads)
-            self._bit_generator.reserve_and_fill(
-                kind, kdtype, _core.words_per_element(kind, kdtype), flat,
-                kparams.get("loc", 0.0), kparams.get("scale", 1.0))
-            return where.result(target)
-        nt = _threads.resolve_threads(n_threads)
+            if kind in _FLAT_KINDS:
+                self._bit_generator.reserve_and_fill(
+                    kind, kdtype, _core.words_per_element(kind, kdtype), flat,
+                    kparams.get("loc", 0.0), kparams.get("scale", 1.0))
+                return where.result(target)
+            nt = 1
+        else:
+            nt = _threads.resolve_threads(n_threads)
         base = self.reserve(target.size * spec.words_per_element(where.dtype))
         key, stream = self._kernel_args()
         _core.fill(kind, kdtype, flat, key, stream, base * BLOCK_WORDS, kparams, nt)
