@@ -3,6 +3,7 @@ numpy/random/tests/test_direct.py (Base), with the known-answer data replaced by
 fastinit's own stream (tests/support/philox_reference.py, independent of the
 C core), and the link with fastinit.Generator: one stream, no overlap."""
 import ctypes
+import hashlib
 import pickle
 import threading
 
@@ -283,3 +284,16 @@ def test_capsule_is_numpys():
     bg = fastinit.Philox4x32(SEED)
     assert type(bg.capsule).__name__ == "PyCapsule"
     assert "BitGenerator" in repr(bg.capsule)
+
+
+def test_mixed_fast_and_numpy_consumption_is_stable():
+    """The buffer size and the skip are part of the stream: a mixed sequence of fast
+    fills and NumPy-side words (random_raw: one word each, no NumPy algorithm
+    involved) has fixed bits (docs/NUMPY.md, docs/STREAM.md)."""
+    rng = fastinit.default_rng(SEED)
+    parts = [rng.random(10), rng.bit_generator.random_raw(5),
+             rng.standard_normal(7, dtype=np.float32), rng.bit_generator.random_raw(3),
+             np.array([rng.position, rng.state["buffered"]], np.uint64)]
+    digest = hashlib.sha256(b"".join(p.tobytes() for p in parts)).hexdigest()
+    assert (rng.position, rng.state["buffered"]) == (519, 1021)
+    assert digest == "21224c6e8966a3a0770ac029204c4b4315dae0a93fa0a0815d230431b925b05c"
