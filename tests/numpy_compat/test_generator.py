@@ -668,10 +668,13 @@ def test_uniform_range_bounds_arrays(request, random):
             random.uniform(low, high)
 
 
-def test_uniform_zero_and_negative_range(request, random):
+def test_uniform_zero_and_negative_range(random):
     assert random.uniform(1.5, 1.5) == 1.5
     with pytest.raises(ValueError):
         random.uniform(2, 1)
+
+
+def test_uniform_zero_and_negative_range_arrays(request, random):
     expect_array_parameters(request, random)
     np.testing.assert_allclose(random.uniform([0.0, np.pi], [0.0, np.pi]), [0.0, np.pi])
     np.testing.assert_allclose(random.uniform([[2145.12], [2145.12]], [2145.12, 2145.12]),
@@ -802,7 +805,7 @@ def test_threads_give_the_serial_results(draw, shape):
 
 
 # -------------------------------------------------------- TestSingleEltArrayInput --
-def test_single_element_array_inputs(request, random):
+def test_single_element_array_inputs(random):
     one, two, three = np.array([2]), np.array([3]), np.array([4])
     for name in ("exponential", "standard_gamma", "chisquare", "standard_t", "pareto",
                  "weibull", "power", "rayleigh", "poisson", "zipf"):
@@ -820,7 +823,11 @@ def test_single_element_array_inputs(request, random):
     for dt in ITYPES:
         for low, high in ((np.array([0]), np.array([1])), (0, np.array([1])), (np.array([0]), 1)):
             assert random.integers(low, high, dtype=dt).shape == (1,)
+
+
+def test_single_element_array_inputs_of_the_fast_methods(request, random):
     expect_array_parameters(request, random)
+    one, two = np.array([2]), np.array([3])
     for name in ("uniform", "normal"):
         for args in ((one, two), (one[0], two), (one, two[0])):
             assert getattr(random, name)(*args).shape == (1,)
