@@ -286,6 +286,8 @@ cdef class Philox4x32(BitGenerator):
         This is the state setter's check-and-assign (``fastinit.Generator.state``
         uses it); ``prefix`` is how messages name the values.
         """
+        if isinstance(key, (str, bytes)):
+            raise TypeError(f"{prefix}['key'] must be a sequence of two ints, got {key!r}")
         try:
             k = tuple(integer(v, f"{prefix}['key']") for v in key)
         except TypeError:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, Optional, Union
 
 import numpy as np
@@ -35,9 +36,11 @@ def _small_draw_dtypes() -> dict:
 
 
 _SMALL_DRAW_DTYPES = _small_draw_dtypes()
-#: Kernel kinds whose parameters are loc and scale only: what the flat fill
-#: (``fi_fill_flat``) behind the bit generator's one-call paths passes on.
+#: Kernel kinds the flat fill (``fi_fill_flat``) behind the bit generator's
+#: one-call paths serves; it passes on ``loc`` and ``scale`` only, so a draw
+#: whose checked parameters hold more (uniform's clamps) takes ``_core.fill``.
 _FLAT_KINDS = frozenset((_core.RAW, _core.UNIFORM, _core.NORMAL))
+_LOC_SCALE = frozenset(("loc", "scale"))
 # Checked kernel parameters of recent calls, by (method, dtype, (name, type,
 # value)...): a loop of scalar calls with the same parameters checks them once.
 _PARAMS_SEEN: dict = {}
@@ -79,6 +82,8 @@ def _check_pair(method: str, a: Any, b: Any) -> Optional[tuple[float, float]]:
     if np.ndim(a) or np.ndim(b):
         return None
     kparams = spec.kernel_params(_FLOAT64, {spec.params[0][0]: a, spec.params[1][0]: b})
+    if not kparams.keys() <= _LOC_SCALE:  # (uniform's clamps): not for the flat fill
+        return None
     checked = (kparams["loc"], kparams["scale"])
     if b == 0:  # -0.0 == 0.0 (same key), but a scale of -0.0 is refused: check each time
         return checked
@@ -181,28 +186,34 @@ class Generator(NumPyMethods):
     def state(self) -> dict:
         """Everything that determines future draws; assignable.
 
-        ``{"key", "stream_id", "position", "buffered"}``: ``buffered`` words
-        before ``position`` are still unused by NumPy-algorithm draws (the
-        bit generator's buffer); it may be left out when set (0).
+        ``{"key", "stream_id", "position"}``, and ``"buffered"`` when the bit
+        generator's buffer holds words: that many words before ``position``
+        are still unused by NumPy-algorithm draws.
         """
         inner = self._bit_generator.state
-        return dict(inner["state"], buffered=inner["buffered"])
+        if inner["buffered"]:
+            return dict(inner["state"], buffered=inner["buffered"])
+        return dict(inner["state"])
 
     @state.setter
     def state(self, value: dict) -> None:
-        if not isinstance(value, dict):
-            raise TypeError(f"state must be a dict, got {type(value).__name__}")
+        # Strict, like numpy's bit_generator.state: a mapping with exactly these
+        # entries, all ints (a float is not truncated, a str not parsed);
+        # nothing changes unless all are valid (Philox4x32.set_position checks).
+        if not isinstance(value, Mapping):
+            raise TypeError(f"state must be a dict with 'key', 'stream_id' and 'position', "
+                            f"got {type(value).__name__}")
         expected = {"key", "stream_id", "position"}
         if not expected <= set(value) <= expected | {"buffered"}:
-            raise ValueError(f"state must have the keys {sorted(expected)} (and optionally "
-                             f"'buffered'), got {sorted(value, key=repr)}")
+            raise ValueError(f"state must have exactly the entries 'key', 'stream_id' and "
+                             f"'position' (and 'buffered'), got {sorted(map(repr, value))}")
         self._bit_generator.set_position(value["key"], value["stream_id"], value["position"],
                                          value.get("buffered", 0))
 
     def __reduce__(self):
         state = self.state
         return (Generator._from_state, (self.seed_seq, state["key"], state["stream_id"],
-                                        state["position"], state["buffered"]))
+                                        state["position"], state.get("buffered", 0)))
 
     def __str__(self) -> str:
         return f"{type(self).__name__}({type(self._bit_generator).__name__})"
@@ -286,8 +297,11 @@ class Generator(NumPyMethods):
                 small = None
             if small is not None:
                 dt, kdtype, wpe = small
+                kparams = _kernel_params(spec, dt, params)
+                if not kparams.keys() <= _LOC_SCALE:  # (uniform's clamps): the general path
+                    small = None
+            if small is not None:
                 if size is None:
-                    kparams = _kernel_params(spec, dt, params)
                     value = self._bit_generator.reserve_one(
                         spec.kind, kdtype, wpe, kparams.get("loc", 0.0),
                         kparams.get("scale", 1.0))
@@ -299,7 +313,6 @@ class Generator(NumPyMethods):
                     except TypeError:  # None or a str inside: the general path names size
                         count = None
                 if type(count) is int and 0 <= count <= SMALL_DRAW:
-                    kparams = _kernel_params(spec, dt, params)
                     return self._bit_generator.reserve_new(
                         spec.kind, kdtype, wpe, size, dt.num, kparams.get("loc", 0.0),
                         kparams.get("scale", 1.0))
@@ -316,7 +329,7 @@ class Generator(NumPyMethods):
             # through the bit generator in one call (its flat fill takes no more).
             if n_threads is not None:
                 _threads.check_thread_count(n_threads)
-            if kind in _FLAT_KINDS:
+            if kind in _FLAT_KINDS and kparams.keys() <= _LOC_SCALE:
                 self._bit_generator.reserve_and_fill(
                     kind, kdtype, _core.words_per_element(kind, kdtype), flat,
                     kparams.get("loc", 0.0), kparams.get("scale", 1.0))
@@ -438,15 +451,6 @@ class Generator(NumPyMethods):
         size, dtype, out, n_threads
             As in :meth:`random`.
         """
-        if size is None and out is None and dtype is None and n_threads is None:
-            try:  # one float64 with parameters seen before: no array, no checks again
-                checked = _CHECKED_PAIRS.get(("uniform", type(low), low, type(high), high))
-            except TypeError:  # unhashable (an array)
-                checked = None
-            if checked is None:
-                checked = _check_pair("uniform", low, high)
-            if checked is not None:
-                return self._bit_generator.reserve_one(_core.UNIFORM, _core.F64, 2, *checked)
         return self._draw("uniform", size, dtype, out, n_threads, low=low, high=high)
 
     def standard_normal(self, size: SizeLike = None, dtype: Any = None,
