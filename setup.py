@@ -97,7 +97,7 @@ extension = Extension(
 bitgen_extension = Extension(
     "fastinit._bitgen",
     sources=["fastinit/_bitgen.pyx"],
-    include_dirs=[numpy.get_include()],
+    include_dirs=[numpy.get_include(), "fastinit/src"],  # fi_kernels.h: the fi_params layout
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     extra_compile_args=base_flags,
     extra_link_args=["-fsanitize=address,undefined"] if os.environ.get("FASTINIT_SANITIZE") else [],

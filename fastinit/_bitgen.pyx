@@ -46,8 +46,34 @@ ctypedef int (*fill_flat_t)(int kind, int dtype, uint32_t key0, uint32_t key1,
                             uint32_t stream0, uint32_t stream1, uint64_t word0, int64_t n,
                             void *out, double loc, double scale) noexcept nogil
 
-# The C core's flat fill (fastinit/src/fi_kernels.h): kind 0 = raw, dtype 0 = uint32.
+cdef extern from "fi_kernels.h":
+    ctypedef struct fi_stream:
+        uint32_t key[2]
+        uint32_t stream[2]
+    ctypedef struct fi_params:
+        double loc, scale, clamp_lo, clamp_hi
+
+ctypedef int (*fill_t)(int kind, int dtype, const fi_stream *s, uint64_t word0, int64_t n,
+                       void *out, const fi_params *p) noexcept nogil
+
+# The C core's fills (fastinit/src/fi_kernels.h): the flat one for the buffer
+# (kind 0 = raw, dtype 0 = uint32), the struct one for small draws.
 cdef fill_flat_t _fill_flat = <fill_flat_t><uintptr_t>_core.fill_flat_address()
+cdef fill_t _fill = <fill_t><uintptr_t>_core.fill_address()
+cdef double _INF = float("inf")
+
+
+cdef inline void _small_fill(fi_bitgen_state *st, int kind, int dtype, uint64_t word0,
+                             int64_t n, void *out, double loc, double scale,
+                             double clamp_lo, double clamp_hi) noexcept nogil:
+    """n elements of a draw starting at stream word ``word0`` (loc/scale/clamps)."""
+    cdef fi_stream s
+    cdef fi_params p
+    memset(&p, 0, sizeof(p))
+    s.key[0], s.key[1] = st.key[0], st.key[1]
+    s.stream[0], s.stream[1] = st.stream[0], st.stream[1]
+    p.loc, p.scale, p.clamp_lo, p.clamp_hi = loc, scale, clamp_lo, clamp_hi
+    _fill(kind, dtype, &s, word0, n, out, &p)
 cdef int _RAW = _core.RAW
 cdef int _U32 = _core.U32
 
@@ -346,7 +372,8 @@ cdef class Philox4x32(BitGenerator):
         return self._take(n)
 
     def reserve_and_fill(self, int kind, int dtype, int words_per_element, cnp.ndarray out,
-                         double loc, double scale):
+                         double loc, double scale, double clamp_lo=-_INF,
+                         double clamp_hi=_INF):
         """Reserve the words of ``out.size`` elements and fill ``out`` on this thread.
 
         For small draws: one call instead of ``reserve`` and the parallel
@@ -361,12 +388,12 @@ cdef class Philox4x32(BitGenerator):
         if n == 0:
             return start
         with nogil:
-            _fill_flat(kind, dtype, st.key[0], st.key[1], st.stream[0], st.stream[1], word0, n,
-                       data, loc, scale)
+            _small_fill(st, kind, dtype, word0, n, data, loc, scale, clamp_lo, clamp_hi)
         return start
 
     def reserve_new(self, int kind, int dtype, int words_per_element, object shape,
-                    int typenum, double loc, double scale):
+                    int typenum, double loc, double scale, double clamp_lo=-_INF,
+                    double clamp_hi=_INF):
         """A new array of ``shape`` (ints) and NumPy type number ``typenum``,
         reserved and filled on this thread: :meth:`reserve_and_fill` without
         the Python-level allocation, for small draws."""
@@ -382,11 +409,12 @@ cdef class Philox4x32(BitGenerator):
             for i in range(nd):
                 dims[i] = shape[i]
         cdef cnp.ndarray out = cnp.PyArray_EMPTY(nd, dims, typenum, 0)
-        self.reserve_and_fill(kind, dtype, words_per_element, out, loc, scale)
+        self.reserve_and_fill(kind, dtype, words_per_element, out, loc, scale, clamp_lo,
+                              clamp_hi)
         return out
 
     def reserve_one(self, int kind, int dtype, int words_per_element, double loc,
-                    double scale):
+                    double scale, double clamp_lo=-_INF, double clamp_hi=_INF):
         """Reserve and compute one element of a float64 (``dtype`` 2), float32
         (1) or raw uint32 (0) draw; return it as a Python float (int for raw).
 
@@ -401,8 +429,7 @@ cdef class Philox4x32(BitGenerator):
             raise ValueError(f"reserve_one draws float64, float32 or uint32, not dtype {dtype}")
         cdef uint64_t start = self._take(words_per_element)
         cdef fi_bitgen_state *st = &self.rng_state
-        _fill_flat(kind, dtype, st.key[0], st.key[1], st.stream[0], st.stream[1],
-                   start * 4, 1, data, loc, scale)
+        _small_fill(st, kind, dtype, start * 4, 1, data, loc, scale, clamp_lo, clamp_hi)
         if dtype == 2:
             return value64
         return value32 if dtype == 1 else word

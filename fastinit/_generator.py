@@ -36,11 +36,11 @@ def _small_draw_dtypes() -> dict:
 
 
 _SMALL_DRAW_DTYPES = _small_draw_dtypes()
-#: Kernel kinds the flat fill (``fi_fill_flat``) behind the bit generator's
-#: one-call paths serves; it passes on ``loc`` and ``scale`` only, so a draw
-#: whose checked parameters hold more (uniform's clamps) takes ``_core.fill``.
+#: Kernel kinds the bit generator's one-call paths serve, and the parameters
+#: they pass on (a draw whose checked parameters hold more takes ``_core.fill``).
 _FLAT_KINDS = frozenset((_core.RAW, _core.UNIFORM, _core.NORMAL))
-_LOC_SCALE = frozenset(("loc", "scale"))
+_LOC_SCALE = frozenset(("loc", "scale", "clamp_lo", "clamp_hi"))
+_INF = float("inf")
 # Checked kernel parameters of recent calls, by (method, dtype, (name, type,
 # value)...): a loop of scalar calls with the same parameters checks them once.
 _PARAMS_SEEN: dict = {}
@@ -67,24 +67,25 @@ def _kernel_params(spec: Any, dt: np.dtype, params: dict) -> dict:
     return found
 
 
-# (method, type(a), a, type(b), b) -> the checked float64 kernel (loc, scale)
-# of a two-parameter scalar call: the checks of a repeated call are done once.
+# (method, type(a), a, type(b), b) -> the checked float64 kernel (loc, scale,
+# clamp_lo, clamp_hi) of a two-parameter scalar call: the checks of a repeated call are done once.
 _CHECKED_PAIRS: dict = {}
 _FLOAT64 = np.dtype(np.float64)
 _NPY_FLOAT64 = _FLOAT64.num
 
 
-def _check_pair(method: str, a: Any, b: Any) -> Optional[tuple[float, float]]:
-    """The checked float64 ``(loc, scale)`` of ``method(a, b)``, remembered;
+def _check_pair(method: str, a: Any, b: Any) -> Optional[tuple[float, ...]]:
+    """The checked float64 ``(loc, scale, clamp_lo, clamp_hi)`` of ``method(a, b)``, remembered;
     None for parameters the scalar path does not take (unhashable, arrays).
     Raises as the method does for bad values."""
     spec = METHODS[method]
     if np.ndim(a) or np.ndim(b):
         return None
     kparams = spec.kernel_params(_FLOAT64, {spec.params[0][0]: a, spec.params[1][0]: b})
-    if not kparams.keys() <= _LOC_SCALE:  # (uniform's clamps): not for the flat fill
+    if not kparams.keys() <= _LOC_SCALE:
         return None
-    checked = (kparams["loc"], kparams["scale"])
+    checked = (kparams["loc"], kparams["scale"], kparams.get("clamp_lo", -_INF),
+               kparams.get("clamp_hi", _INF))
     if b == 0:  # -0.0 == 0.0 (same key), but a scale of -0.0 is refused: check each time
         return checked
     try:
@@ -298,13 +299,14 @@ class Generator(NumPyMethods):
             if small is not None:
                 dt, kdtype, wpe = small
                 kparams = _kernel_params(spec, dt, params)
-                if not kparams.keys() <= _LOC_SCALE:  # (uniform's clamps): the general path
+                if not kparams.keys() <= _LOC_SCALE:  # more parameters: the general path
                     small = None
             if small is not None:
                 if size is None:
                     value = self._bit_generator.reserve_one(
                         spec.kind, kdtype, wpe, kparams.get("loc", 0.0),
-                        kparams.get("scale", 1.0))
+                        kparams.get("scale", 1.0), kparams.get("clamp_lo", -_INF),
+                        kparams.get("clamp_hi", _INF))
                     return value  # a Python float (int for raw), as NumPy returns
                 count = size
                 if type(size) is tuple:
@@ -315,7 +317,8 @@ class Generator(NumPyMethods):
                 if type(count) is int and 0 <= count <= SMALL_DRAW:
                     return self._bit_generator.reserve_new(
                         spec.kind, kdtype, wpe, size, dt.num, kparams.get("loc", 0.0),
-                        kparams.get("scale", 1.0))
+                        kparams.get("scale", 1.0), kparams.get("clamp_lo", -_INF),
+                        kparams.get("clamp_hi", _INF))
         # NumPy fills a Fortran-ordered out= in memory order; so does fastinit
         # (element k of its memory is element k of the draw).
         where = resolve_draw(size, dtype, out, fixed_dtype=spec.fixed_dtype, fortran_ok=True)
@@ -332,7 +335,8 @@ class Generator(NumPyMethods):
             if kind in _FLAT_KINDS and kparams.keys() <= _LOC_SCALE:
                 self._bit_generator.reserve_and_fill(
                     kind, kdtype, _core.words_per_element(kind, kdtype), flat,
-                    kparams.get("loc", 0.0), kparams.get("scale", 1.0))
+                    kparams.get("loc", 0.0), kparams.get("scale", 1.0),
+                    kparams.get("clamp_lo", -_INF), kparams.get("clamp_hi", _INF))
                 return where.result(target)
             nt = 1
         else:
@@ -451,6 +455,15 @@ class Generator(NumPyMethods):
         size, dtype, out, n_threads
             As in :meth:`random`.
         """
+        if size is None and out is None and dtype is None and n_threads is None:
+            try:  # one float64 with parameters seen before: no array, no checks again
+                checked = _CHECKED_PAIRS.get(("uniform", type(low), low, type(high), high))
+            except TypeError:  # unhashable (an array)
+                checked = None
+            if checked is None:
+                checked = _check_pair("uniform", low, high)
+            if checked is not None:
+                return self._bit_generator.reserve_one(_core.UNIFORM, _core.F64, 2, *checked)
         return self._draw("uniform", size, dtype, out, n_threads, low=low, high=high)
 
     def standard_normal(self, size: SizeLike = None, dtype: Any = None,

@@ -412,10 +412,12 @@ def param_problems(method, params, dtype):
         if kind in kinds:
             problems.append((kinds[kind], name))
         elif kind == "inf" and name not in ("a", "b"):
-            problems.append((ValueError, name))
+            # an infinite uniform bound is NumPy's OverflowError (the range overflows)
+            problems.append((OverflowError if method == "uniform" else ValueError, name))
         else:
             vals[name] = x
-    if method == "normal" and "scale" in vals and vals["scale"] < 0:
+    if method == "normal" and "scale" in vals and math.copysign(1.0, vals["scale"]) < 0:
+        # (-0.0 too: NumPy refuses it)
         problems.append((ValueError, "scale"))
     if method == "truncated_normal" and "scale" in vals and vals["scale"] <= 0:
         problems.append((ValueError, "scale"))
