@@ -41,6 +41,7 @@ _SMALL_DRAW_DTYPES = _small_draw_dtypes()
 _FLAT_KINDS = frozenset((_core.RAW, _core.UNIFORM, _core.NORMAL))
 _LOC_SCALE = frozenset(("loc", "scale", "clamp_lo", "clamp_hi"))
 _INF = float("inf")
+_INT_ONLY = {int}
 # Checked kernel parameters of recent calls, by (method, dtype, (name, type,
 # value)...): a loop of scalar calls with the same parameters checks them once.
 _PARAMS_SEEN: dict = {}
@@ -309,11 +310,10 @@ class Generator(NumPyMethods):
                         kparams.get("clamp_hi", _INF))
                     return value  # a Python float (int for raw), as NumPy returns
                 count = size
-                if type(size) is tuple:
-                    try:  # a float or NumPy int dimension gives no int: not here
-                        count = math.prod(size) if size and min(size) >= 0 else None
-                    except TypeError:  # None or a str inside: the general path names size
-                        count = None
+                if type(size) is tuple:  # plain non-negative ints only (no bool, float,
+                    # NumPy int): anything else takes the general path, which names size
+                    count = (math.prod(size) if size and set(map(type, size)) == _INT_ONLY
+                             and min(size) >= 0 else None)
                 if type(count) is int and 0 <= count <= SMALL_DRAW:
                     return self._bit_generator.reserve_new(
                         spec.kind, kdtype, wpe, size, dt.num, kparams.get("loc", 0.0),
