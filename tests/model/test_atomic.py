@@ -221,11 +221,6 @@ def test_sigterm_between_a_write_and_its_exit_still_cleans_up_and_dies(tmp_path)
     generator suspended, as when the signal hits the start of a ``with``
     block's exit) still removes the temporary file, and the process dies by
     SIGTERM.  Found by the fault-injection test under load."""
-    import signal
-    import subprocess
-    import sys
-    import textwrap
-
     code = textwrap.dedent(f"""
         import os, signal
         from fastinit.model._atomic import atomic_file, call_terminable
@@ -239,6 +234,6 @@ def test_sigterm_between_a_write_and_its_exit_still_cleans_up_and_dies(tmp_path)
         call_terminable(body)
     """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, env=child_env())
     assert proc.returncode == -signal.SIGTERM, proc.stderr[-2000:]
     assert os.listdir(tmp_path) == []  # no temporary file, no target
