@@ -53,11 +53,23 @@ cdef extern from "fi_kernels.h" nogil:
     int fi_isa_best()
     int fi_isa_active()
     int fi_isa_set(int isa)
+    const char *fi_isa_name(int isa)
 
 # Kinds and dtypes, as in fi_kernels.h.
 RAW, UNIFORM, NORMAL, TRUNCNORM = 0, 1, 2, 3
 U32, F32, F64, F16, BF16 = 0, 1, 2, 3, 4
-ISA_NAMES = ("scalar", "sse2", "avx2", "avx512")
+
+
+def _isa_names():
+    names = []
+    while fi_isa_name(len(names)) != NULL:
+        names.append(fi_isa_name(len(names)).decode("ascii"))
+    return tuple(names)
+
+
+# This build's instruction sets, narrowest first: ("scalar", "sse2", "avx2",
+# "avx512") on x86-64, ("scalar", "neon") on arm64, ("scalar",) elsewhere.
+ISA_NAMES = _isa_names()
 fi_isa_active()  # pick the instruction set now, before any kernel thread can race to it
 
 cdef enum:

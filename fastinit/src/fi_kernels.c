@@ -2,7 +2,9 @@
  * Builds the kernels once per instruction set and picks the widest one the
  * CPU supports at run time, so one binary runs on any x86-64 (no
  * -march=native) and every path gives identical bits (DESIGN.md contract 4).
+ * On arm64 the one SIMD path is NEON; elsewhere the scalar one.
  */
+#include "fi_platform.h" /* first: refuses builds that would change the bits */
 #include <string.h>
 #include "fi_kernels.h"
 #include "fi_elements.h"
@@ -16,14 +18,20 @@ typedef void (*fi_fill_fn)(const fi_stream *, uint64_t, int64_t, void *, const f
 /* n rounded up to a multiple of block (the normal kernels work in whole blocks) */
 static inline int64_t fi_round_up(int64_t n, int64_t block) { return (n + block - 1) / block * block; }
 
-#if defined(__x86_64__) || defined(__i386__)
-#define FI_X86 1
+#ifdef FI_X86
 #include <immintrin.h>
 #endif
+#ifdef FI_NEON
+#include <arm_neon.h>
+#endif
 
-/* Scalar: no SIMD at all, the reference the others are tested against. */
+/* Scalar: no explicit SIMD, the reference the others are tested against
+ * (GCC is also told not to auto-vectorise it; clang may, which changes no
+ * bits: lanes do the same IEEE operations). */
+#if !defined(__clang__)
 #pragma GCC push_options
 #pragma GCC optimize("no-tree-vectorize", "no-tree-slp-vectorize")
+#endif
 #define FI_ISA scalar
 #define FI_W 1
 #define FI_G 1
@@ -31,7 +39,9 @@ static inline int64_t fi_round_up(int64_t n, int64_t block) { return (n + block 
 #undef FI_ISA
 #undef FI_W
 #undef FI_G
+#if !defined(__clang__)
 #pragma GCC pop_options
+#endif
 
 #ifdef FI_X86
 /* SSE2 is part of x86-64 itself. */
@@ -43,8 +53,7 @@ static inline int64_t fi_round_up(int64_t n, int64_t block) { return (n + block 
 #undef FI_W
 #undef FI_G
 
-#pragma GCC push_options
-#pragma GCC target("avx2,fma") /* every AVX2 CPU also has FMA3; both are checked */
+FI_TARGET_BEGIN("avx2,fma") /* every AVX2 CPU also has FMA3; both are checked */
 #define FI_ISA avx2
 #define FI_W 4
 #define FI_G 3
@@ -52,10 +61,13 @@ static inline int64_t fi_round_up(int64_t n, int64_t block) { return (n + block 
 #undef FI_ISA
 #undef FI_W
 #undef FI_G
-#pragma GCC pop_options
+FI_TARGET_END()
 
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl,prefer-vector-width=512")
+#if defined(__clang__) /* clang has no prefer-vector-width target option (its explicit vectors are 512-bit anyway) */
+FI_TARGET_BEGIN("avx512f,avx512dq,avx512bw,avx512vl")
+#else
+FI_TARGET_BEGIN("avx512f,avx512dq,avx512bw,avx512vl,prefer-vector-width=512")
+#endif
 #define FI_ISA avx512
 #define FI_W 8
 #define FI_G 4
@@ -63,7 +75,18 @@ static inline int64_t fi_round_up(int64_t n, int64_t block) { return (n + block 
 #undef FI_ISA
 #undef FI_W
 #undef FI_G
-#pragma GCC pop_options
+FI_TARGET_END()
+#endif
+
+#ifdef FI_NEON
+/* NEON is part of arm64: always there, no target switch or detection. */
+#define FI_ISA neon
+#define FI_W 2
+#define FI_G 4
+#include "fi_kernels_impl.h"
+#undef FI_ISA
+#undef FI_W
+#undef FI_G
 #endif
 
 static int fi_isa_detect(void) {
@@ -75,9 +98,23 @@ static int fi_isa_detect(void) {
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
         return FI_ISA_AVX2;
     return FI_ISA_SSE2;
+#elif defined(FI_NEON)
+    return FI_ISA_NEON;
 #else
     return FI_ISA_SCALAR;
 #endif
+}
+
+const char *fi_isa_name(int isa) {
+    static const char *const names[] = {
+        "scalar",
+#if defined(FI_X86)
+        "sse2", "avx2", "avx512",
+#elif defined(FI_NEON)
+        "neon",
+#endif
+    };
+    return isa >= 0 && isa < (int)(sizeof names / sizeof names[0]) ? names[isa] : 0;
 }
 
 static int fi_best = -1;
@@ -106,6 +143,9 @@ static const fi_fill_fn (*fi_table_for(int isa))[FI_NDTYPES] {
     case FI_ISA_AVX512: return fi_table_avx512;
     case FI_ISA_AVX2: return fi_table_avx2;
     case FI_ISA_SSE2: return fi_table_sse2;
+#endif
+#ifdef FI_NEON
+    case FI_ISA_NEON: return fi_table_neon;
 #endif
     default: return fi_table_scalar;
     }
