@@ -54,6 +54,7 @@ cdef extern from "fi_kernels.h" nogil:
     int fi_isa_active()
     int fi_isa_set(int isa)
     const char *fi_isa_name(int isa)
+    int fi_build_contracts()
 
 # Kinds and dtypes, as in fi_kernels.h.
 RAW, UNIFORM, NORMAL, TRUNCNORM = 0, 1, 2, 3
@@ -71,6 +72,12 @@ def _isa_names():
 # "avx512") on x86-64, ("scalar", "neon") on arm64, ("scalar",) elsewhere.
 ISA_NAMES = _isa_names()
 fi_isa_active()  # pick the instruction set now, before any kernel thread can race to it
+if fi_build_contracts():
+    raise ImportError(
+        "fastinit's C kernels were compiled with floating-point contraction "
+        "(a * b + c fused into one operation, e.g. clang -ffp-contract=fast), which "
+        "changes their bits; rebuild with -ffp-contract=off and without -ffast-math"
+    )
 
 cdef enum:
     # Elements per thread per round: about 4-16 ms of work, the Ctrl-C latency.

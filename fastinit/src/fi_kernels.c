@@ -151,6 +151,32 @@ static const fi_fill_fn (*fi_table_for(int isa))[FI_NDTYPES] {
     }
 }
 
+static double (*fi_contraction_probe_for(int isa))(const volatile double *) {
+    switch (isa) {
+#ifdef FI_X86
+    case FI_ISA_AVX512: return fi_contraction_probe_avx512;
+    case FI_ISA_AVX2: return fi_contraction_probe_avx2;
+    case FI_ISA_SSE2: return fi_contraction_probe_sse2;
+#endif
+#ifdef FI_NEON
+    case FI_ISA_NEON: return fi_contraction_probe_neon;
+#endif
+    default: return fi_contraction_probe_scalar;
+    }
+}
+
+/* Nonzero when the kernels of some instruction set this CPU has were built
+ * contracting a * b - c into one fused operation (clang with
+ * -ffp-contract=fast overrides fi_platform.h's pragma): such a build gives
+ * other bits, and the extension refuses to load.  (1 + 2^-30)(1 - 2^-30) - 1
+ * is 0 rounded twice, -2^-60 fused. */
+int fi_build_contracts(void) {
+    static const volatile double v[3] = {1.0 + 0x1p-30, 1.0 - 0x1p-30, 1.0};
+    for (int isa = 0; isa <= fi_isa_best(); isa++)
+        if (fi_contraction_probe_for(isa)(v) != 0.0) return 1;
+    return 0;
+}
+
 int fi_words_per_element(int kind, int dtype) {
     if (kind < 0 || kind >= FI_NKINDS || dtype < 0 || dtype >= FI_NDTYPES) return 0;
     if (!fi_table_scalar[kind][dtype]) return 0;

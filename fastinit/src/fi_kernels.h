@@ -49,5 +49,6 @@ int fi_isa_best(void);
 int fi_isa_active(void);
 int fi_isa_set(int isa); /* returns the ISA now active (clamped to the best) */
 const char *fi_isa_name(int isa); /* this build's name of `isa`, NULL past the last */
+int fi_build_contracts(void); /* nonzero: built with contraction, bits would differ */
 
 #endif

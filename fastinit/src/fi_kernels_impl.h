@@ -326,6 +326,10 @@ FI_DEFINE_FILL(fill_truncnorm_f64, 2, double, fi_trunc64, fi_prep_trunc64, fi_el
 FI_DEFINE_FILL(fill_truncnorm_f16, 1, uint16_t, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_f16, 0)
 FI_DEFINE_FILL(fill_truncnorm_bf16, 1, uint16_t, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_bf16, 0)
 
+/* a * b - c as written: a build that contracts it into a fused multiply-add
+ * although the source does not ask for one gives other bits (fi_platform.h) */
+static double FI_FN(fi_contraction_probe)(const volatile double *v) { return v[0] * v[1] - v[2]; }
+
 static const fi_fill_fn FI_FN(fi_table)[FI_NKINDS][FI_NDTYPES] = {
     /* columns: U32, F32, F64, F16, BF16 */
     [FI_RAW] = {FI_FN(fill_raw_u32), 0, 0, 0, 0},
