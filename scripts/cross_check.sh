@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Same bits on every architecture and compiler: builds scripts/kernel_dump.c
-# with fastinit's C kernels for x86-64 (GCC and clang), arm64 (GCC and clang,
-# NEON path) and s390x (GCC; big-endian), runs the foreign ones under
-# qemu-user, and compares every dump byte for byte with the x86-64 GCC one.
+# with fastinit's C kernels for x86-64 (GCC and clang), 32-bit x86 (GCC, SSE2
+# maths), arm64 (GCC and clang, NEON path) and s390x (GCC; big-endian), runs
+# the foreign ones under qemu-user, and compares every dump byte for byte with
+# the x86-64 GCC one.  Then checks that the builds which could not give those
+# bits are refused: x87 maths does not compile, and forced contraction (clang
+# -ffp-contract=fast) is caught when the kernels start.
 # Each dump also checks, on its own machine, that every instruction set gives
 # the same bytes (x86-64: scalar, sse2, avx2, avx512 as far as the CPU has them;
 # arm64: scalar, neon).
@@ -11,14 +14,15 @@
 #   scripts/cross_check.sh --install  # first apt-get installs them (Debian/Ubuntu, as root)
 #   FASTINIT_CROSS_DIR=/tmp/x scripts/cross_check.sh   # keep the builds and dumps there
 #
-# Tools: gcc, clang, gcc-aarch64-linux-gnu, gcc-s390x-linux-gnu (with their
-# libc6-dev-*-cross), qemu-user-static.  Nothing here needs Python.
+# Tools: gcc, clang, gcc-aarch64-linux-gnu, gcc-s390x-linux-gnu,
+# gcc-i686-linux-gnu (with their libc6-dev-*-cross), qemu-user-static.
+# Nothing here needs Python.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 src="$(dirname "$here")/fastinit/src"
-packages=(gcc clang gcc-aarch64-linux-gnu gcc-s390x-linux-gnu libc6-dev-arm64-cross
-          libc6-dev-s390x-cross qemu-user-static)
+packages=(gcc clang gcc-aarch64-linux-gnu gcc-s390x-linux-gnu gcc-i686-linux-gnu
+          libc6-dev-arm64-cross libc6-dev-s390x-cross libc6-dev-i386-cross qemu-user-static)
 
 if [ "${1:-}" = "--install" ]; then
     apt-get update -q
@@ -45,6 +49,7 @@ sources=("$here/kernel_dump.c" "$src/fi_kernels.c")
 builds=(
     "x86_64-gcc|gcc|"
     "x86_64-clang|clang|"
+    "i686-gcc|i686-linux-gnu-gcc -static -msse2 -mfpmath=sse|"
     "aarch64-gcc|aarch64-linux-gnu-gcc -static|qemu-aarch64-static"
     "aarch64-clang|clang --target=aarch64-linux-gnu -static|qemu-aarch64-static"
     "s390x-gcc|s390x-linux-gnu-gcc -static|qemu-s390x-static"
@@ -99,6 +104,27 @@ for b in "${builds[@]}"; do
     fi
 done
 echo "cross_check: dumps took $((t1 - t0)) s (foreign ones under qemu-user)"
+
+# The refusals.  x87 maths (32-bit x86 without -mfpmath=sse) must not compile:
+if i686-linux-gnu-gcc -static "${flags[@]}" -I"$src" "${sources[@]}" -o dump-x87 2>build-x87.log; then
+    echo "cross_check: an x87-maths build COMPILED; fi_platform.h should refuse it" >&2
+    status=1
+elif grep -q "extra precision" build-x87.log; then
+    echo "x87 maths build: refused at compile time"
+else
+    cat build-x87.log >&2; echo "cross_check: the x87 build failed for another reason" >&2; status=1
+fi
+# clang -ffp-contract=fast overrides the no-contraction pragma; the kernels'
+# probe must catch it (the extension then refuses to import):
+clang "${flags[@]}" -ffp-contract=fast -I"$src" "${sources[@]}" -o dump-contract
+if ./dump-contract contract.bin >contract.txt 2>contract.log; then
+    echo "cross_check: a build with forced contraction was NOT caught" >&2
+    status=1
+elif grep -q "contracts a \* b - c" contract.log; then
+    echo "clang -ffp-contract=fast build: caught by the contraction probe"
+else
+    cat contract.log >&2; echo "cross_check: the contraction build failed for another reason" >&2; status=1
+fi
 if [ $status != 0 ]; then
     echo "cross_check: FAILED: builds give different bits" >&2
 fi
