@@ -89,14 +89,35 @@ FI_TARGET_END()
 #undef FI_G
 #endif
 
+#ifdef FI_X86
+#include <cpuid.h>
+/* XCR0: which register states the operating system saves (xgetbv, spelled
+ * as bytes so no "xsave" target is needed; only run when cpuid says OSXSAVE). */
+static uint64_t fi_xgetbv0(void) {
+    uint32_t lo, hi;
+    __asm__ volatile(".byte 0x0f, 0x01, 0xd0" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (uint64_t)hi << 32 | lo;
+}
+#endif
+
+/* The widest instruction set the CPU and the OS support, read from cpuid
+ * directly rather than __builtin_cpu_supports, which needs the compiler's
+ * run-time library (clang-cl on Windows does not link it). */
 static int fi_isa_detect(void) {
 #ifdef FI_X86
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
-        return FI_ISA_AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        return FI_ISA_AVX2;
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return FI_ISA_SSE2;
+    const int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
+    if (!osxsave || !avx) return FI_ISA_SSE2;
+    const uint64_t xcr0 = fi_xgetbv0();
+    const int ymm_saved = (xcr0 & 0x06) == 0x06;  /* SSE and AVX state */
+    const int zmm_saved = (xcr0 & 0xE6) == 0xE6;  /* and opmask, ZMM0-15 high halves, ZMM16-31 */
+    if (!ymm_saved || !__get_cpuid_count(7, 0, &a, &b, &c, &d)) return FI_ISA_SSE2;
+    const int avx2 = (b >> 5) & 1;
+    const int avx512 = ((b >> 16) & 1) /* F */ && ((b >> 17) & 1) /* DQ */ &&
+                       ((b >> 30) & 1) /* BW */ && ((b >> 31) & 1) /* VL */;
+    if (avx512 && zmm_saved) return FI_ISA_AVX512;
+    if (avx2 && fma) return FI_ISA_AVX2;
     return FI_ISA_SSE2;
 #elif defined(FI_NEON)
     return FI_ISA_NEON;
