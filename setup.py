@@ -23,6 +23,7 @@ FASTINIT_BOUNDSCHECK=1 (Cython bounds checks), FASTINIT_DEBUG=1.
 import os
 import shutil
 import sys
+import sysconfig
 import tempfile
 import textwrap
 
@@ -120,6 +121,8 @@ class FastinitBuildExt(build_ext):
             base = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math"]
             if not os.environ.get("FASTINIT_DEBUG"):
                 base.append("-g0")  # after Python's own -g: no debug info in the module
+            if sysconfig.get_platform().endswith(("-i686", "-i386", "-x86")):
+                base += ["-msse2", "-mfpmath=sse"]  # 32-bit x86: no x87 maths (fi_platform.h)
             compiler.linker_so = without_build_machine_rpath(compiler.linker_so)
         extra_link = []
         if os.environ.get("FASTINIT_SANITIZE"):
