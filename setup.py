@@ -12,7 +12,7 @@ work); otherwise it is built serially and says so loudly
 Homebrew's libomp is found at its usual prefixes.  No ``-march=native`` and
 no ``-ffast-math``: one binary runs on any x86-64 and picks AVX-512 / AVX2 /
 SSE2 at run time, and ``-ffp-contract=off`` keeps every instruction set on
-the same bits (DESIGN.md, stream contract 4).  The extension carries no debug
+the same bits (docs/STREAM.md, promise 5).  The extension carries no debug
 information and no run-time library path into the build machine
 (FASTINIT_DEBUG=1 keeps ``-g``).
 
@@ -167,12 +167,22 @@ extension = Extension(
     "fastinit._core",
     sources=["fastinit/_core.pyx", "fastinit/src/fi_kernels.c"],
     include_dirs=[numpy.get_include(), "fastinit/src"],
-    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
+                   ("FI_BOUNDSCHECK_BUILD", "1" if os.environ.get("FASTINIT_BOUNDSCHECK") else "0")],
 )
 
-compiler_directives = {"language_level": 3}
-if os.environ.get("FASTINIT_BOUNDSCHECK"):
-    compiler_directives.update(boundscheck=True, wraparound=True)
+# The one place Cython directives are set (the .pyx has none of its own, so
+# FASTINIT_BOUNDSCHECK=1 -- the sanitizer build -- really turns checks on;
+# fastinit._core.bounds_checked() reports it and a test compares).
+BOUNDSCHECK = bool(os.environ.get("FASTINIT_BOUNDSCHECK"))
+compiler_directives = {
+    "language_level": 3,
+    "boundscheck": BOUNDSCHECK,
+    "wraparound": BOUNDSCHECK,
+    "initializedcheck": BOUNDSCHECK,
+    "nonecheck": False,
+    "cdivision": True,
+}
 
 setup(
     ext_modules=cythonize([extension], compiler_directives=compiler_directives),

@@ -1,7 +1,7 @@
 /*
  * Builds the kernels once per instruction set and picks the widest one the
  * CPU supports at run time, so one binary runs on any x86-64 (no
- * -march=native) and every path gives identical bits (DESIGN.md contract 4).
+ * -march=native) and every path gives identical bits (docs/STREAM.md, promise 5).
  * On arm64 the one SIMD path is NEON; elsewhere the scalar one.
  */
 #include "fi_platform.h" /* first: refuses builds that would change the bits */

@@ -5,7 +5,7 @@
  * fi_kernels.c (before any function, so the floating-point pragmas below
  * cover every function of the kernels).
  *
- * Same bits everywhere (DESIGN.md contract 4) needs IEEE binary32/binary64
+ * Same bits everywhere (docs/STREAM.md, promise 5) needs IEEE binary32/binary64
  * arithmetic, each operation rounded once, in the order the source says:
  *   - no x87 maths (it keeps intermediates in 80 bits: __FLT_EVAL_METHOD__
  *     is then 2; 32-bit x86 builds need -msse2 -mfpmath=sse),
