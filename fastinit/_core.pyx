@@ -62,14 +62,13 @@ U32, F32, F64, F16, BF16 = 0, 1, 2, 3, 4
 
 
 def _isa_names():
+    """This build's instruction sets, narrowest first (fi_isa_name)."""
     names = []
     while fi_isa_name(len(names)) != NULL:
         names.append(fi_isa_name(len(names)).decode("ascii"))
     return tuple(names)
 
 
-# This build's instruction sets, narrowest first: ("scalar", "sse2", "avx2",
-# "avx512") on x86-64, ("scalar", "neon") on arm64, ("scalar",) elsewhere.
 ISA_NAMES = _isa_names()
 fi_isa_active()  # pick the instruction set now, before any kernel thread can race to it
 if fi_build_contracts():
