@@ -156,6 +156,10 @@ class FastinitBuildExt(build_ext):
                 "tools for Windows') and put clang-cl on PATH, or set CC to its path."
             )
         compiler.cc = clang_cl
+        # cl's whole-program optimisation (/GL, /LTCG) has no clang-cl counterpart
+        # that link.exe understands
+        compiler.compile_options = [o for o in compiler.compile_options if o != "/GL"]
+        compiler.ldflags_shared = [o for o in compiler.ldflags_shared if o != "/LTCG"]
 
     @staticmethod
     def _warn_serial(reason, hint):
