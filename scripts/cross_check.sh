@@ -4,12 +4,12 @@
 # maths), arm64 (GCC and clang, NEON path) and s390x (GCC; big-endian), runs
 # the foreign ones under qemu-user (and the x86-64 one again on emulated CPUs
 # without AVX-512 and without AVX: the run-time detection must pick AVX2 and
-# SSE2 there), and compares every dump byte for byte with the x86-64 GCC one.  Then checks that the builds which could not give those
-# bits are refused: x87 maths does not compile, and forced contraction (clang
-# -ffp-contract=fast) is caught when the kernels start.
+# SSE2 there), and compares every dump byte for byte with the x86-64 GCC one.
 # Each dump also checks, on its own machine, that every instruction set gives
-# the same bytes (x86-64: scalar, sse2, avx2, avx512 as far as the CPU has them;
-# arm64: scalar, neon).
+# the same bytes (x86-64: scalar, sse2, avx2, avx512 as far as the CPU has
+# them; arm64: scalar, neon).  Then checks that the builds which could not
+# give those bits are refused: x87 maths and -ffast-math do not compile, and
+# forced contraction (clang -ffp-contract=fast) is caught when the kernels start.
 #
 #   scripts/cross_check.sh            # needs the tools below; exit 1 on any difference
 #   scripts/cross_check.sh --install  # first apt-get installs them (Debian/Ubuntu, as root)
@@ -29,7 +29,7 @@ if [ "${1:-}" = "--install" ]; then
     apt-get update -q
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}" >/dev/null
 elif [ $# -gt 0 ]; then
-    sed -n '2,16p' "$0"; exit 2
+    sed -n '2,20p' "$0"; exit 2
 fi
 
 if [ -n "${FASTINIT_CROSS_DIR:-}" ]; then
@@ -122,6 +122,15 @@ elif grep -q "extra precision" build-x87.log; then
     echo "x87 maths build: refused at compile time"
 else
     cat build-x87.log >&2; echo "cross_check: the x87 build failed for another reason" >&2; status=1
+fi
+# -ffast-math must not compile either:
+if gcc "${flags[@]}" -ffast-math -I"$src" -c "$src/fi_kernels.c" -o fast-math.o 2>build-fast-math.log; then
+    echo "cross_check: a -ffast-math build COMPILED; fi_platform.h should refuse it" >&2
+    status=1
+elif grep -q "ffast-math" build-fast-math.log; then
+    echo "-ffast-math build: refused at compile time"
+else
+    cat build-fast-math.log >&2; echo "cross_check: the -ffast-math build failed for another reason" >&2; status=1
 fi
 # clang -ffp-contract=fast overrides the no-contraction pragma; the kernels'
 # probe must catch it (the extension then refuses to import):
