@@ -57,7 +57,10 @@ from fastinit._threads import resolve_threads
 from fastinit.initializers import compute_fans
 from fastinit.model import ENTRY_KEYS, SeedOrGenerator, fill_tensors, is_layout_aware, parse_entry
 
-__all__ = ["init_module_", "module_spec"]
+from ._diagnose import diagnose
+from ._lsuv import lsuv_
+
+__all__ = ["init_module_", "module_spec", "diagnose", "lsuv_"]
 
 _NUMPY_DTYPES: dict[torch.dtype, np.dtype] = {
     torch.float32: np.dtype(np.float32),
