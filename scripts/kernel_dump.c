@@ -19,6 +19,7 @@
  * differ.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,13 +37,18 @@ typedef struct {
     fi_params narrow, f64; /* for float32/float16/bfloat16, and for float64 */
 } method;
 
-#define AFFINE(loc, scale) {loc, scale, 0, 0, 0, 0, 0, 0}
+/* loc, scale and the bounds the uniforms are clamped to (+-inf: none) */
+#define AFFINE(loc, scale, lo, hi) {loc, scale, 0, 0, 0, 0, lo, hi}
+#define UNBOUNDED(loc, scale) AFFINE(loc, scale, -HUGE_VAL, HUGE_VAL)
 static const method methods[] = {
-    {"raw", FI_RAW, AFFINE(0, 0), AFFINE(0, 0)},
-    {"random", FI_UNIFORM, AFFINE(0.0, 1.0), AFFINE(0.0, 1.0)},
-    {"uniform(-3,5)", FI_UNIFORM, AFFINE(-3.0, 8.0), AFFINE(-3.0, 8.0)},
-    {"standard_normal", FI_NORMAL, AFFINE(0.0, 1.0), AFFINE(0.0, 1.0)},
-    {"normal(1.5,0.02)", FI_NORMAL, AFFINE(1.5, 0.02), AFFINE(1.5, 0.02)},
+    {"raw", FI_RAW, UNBOUNDED(0, 0), UNBOUNDED(0, 0)},
+    {"random", FI_UNIFORM, UNBOUNDED(0.0, 1.0), UNBOUNDED(0.0, 1.0)},
+    {"uniform(-3,5)", FI_UNIFORM, AFFINE(-3.0, 8.0, -3.0, 5.0), AFFINE(-3.0, 8.0, -3.0, 5.0)},
+    /* bounds that round outward in float32: the clamp decides the edges */
+    {"uniform(0.1,0.3)", FI_UNIFORM, AFFINE(0.1, 0.2, 0x1.99999ap-4, 0x1.333332p-2),
+     AFFINE(0.1, 0.2, 0.1, 0.3)},
+    {"standard_normal", FI_NORMAL, UNBOUNDED(0.0, 1.0), UNBOUNDED(0.0, 1.0)},
+    {"normal(1.5,0.02)", FI_NORMAL, UNBOUNDED(1.5, 0.02), UNBOUNDED(1.5, 0.02)},
     /* loc 0, scale 0.02, a = -0.04, b = 0.03 */
     {"truncnorm(-2,1.5)", FI_TRUNCNORM,
      {0x0p+0, 0x1.47ae147ae147bp-6, 0x1.74bcf82c9d863p-6, 0x1.f45a183e9b13dp-1,
@@ -234,7 +240,7 @@ int main(int argc, char **argv) {
     const fi_stream tail_stream = {{key[0], key[1]}, {ctr[2], ctr[3]}};
     uint64_t block = (uint64_t)ctr[0] | (uint64_t)ctr[1] << 32;
     fill_all_isas("fill standard_normal f64 far tail at elements 600, 601", FI_NORMAL, FI_F64,
-                  &tail_stream, 4 * (block - 300), 1001, &methods[3].f64);
+                  &tail_stream, 4 * (block - 300), 1001, &methods[4].f64);
 
     fclose(dump);
     fprintf(stderr, "kernel_dump: %ld records, %ld bytes, every instruction set identical\n",

@@ -5,6 +5,7 @@
  * On arm64 the one SIMD path is NEON; elsewhere the scalar one.
  */
 #include "fi_platform.h" /* first: refuses builds that would change the bits */
+#include <math.h>
 #include <string.h>
 #include "fi_kernels.h"
 #include "fi_elements.h"
@@ -237,6 +238,8 @@ int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t str
     fi_params p = {0};
     p.loc = loc;
     p.scale = scale;
+    p.clamp_lo = -HUGE_VAL;  /* no bounds to clamp to */
+    p.clamp_hi = HUGE_VAL;
     return fi_fill(kind, dtype, &s, word0, n, out, &p);
 }
 
