@@ -34,8 +34,8 @@ def resolve_float_dtype(dtype: DTypeLike, argname: str = "dtype") -> np.dtype:
             resolved = np.dtype(dtype)
     except TypeError as exc:
         raise TypeError(f"{argname}={dtype!r} is not a dtype") from exc
-    if resolved.byteorder == ">" or (resolved.byteorder == "=" and not np.little_endian):
-        raise TypeError(f"{argname}={dtype!r}: fastinit writes native little-endian floats only")
+    if not resolved.isnative:  # the kernels write this machine's byte order (either one)
+        raise TypeError(f"{argname}={dtype!r}: fastinit writes floats in the machine's byte order only")
     if resolved not in FLOAT_DTYPES:
         raise TypeError(
             f"{argname}={dtype!r} is not supported; use float32, float64, float16 or bfloat16"
