@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Union
 
@@ -51,20 +52,16 @@ import numpy as np
 import torch
 from torch import nn
 
-from fastinit._dtypes import bfloat16
 from fastinit._generator import default_rng
 from fastinit._threads import resolve_threads
+from fastinit._validation import allocate
 from fastinit.initializers import compute_fans
 from fastinit.model import ENTRY_KEYS, SeedOrGenerator, fill_tensors, is_layout_aware, parse_entry
 
-__all__ = ["init_module_", "module_spec"]
+from ._fast_init import fast_init
+from ._tensors import NUMPY_DTYPES, bump_version, numpy_view
 
-_NUMPY_DTYPES: dict[torch.dtype, np.dtype] = {
-    torch.float32: np.dtype(np.float32),
-    torch.float64: np.dtype(np.float64),
-    torch.float16: np.dtype(np.float16),
-    torch.bfloat16: bfloat16,
-}
+__all__ = ["init_module_", "module_spec"]
 
 #: A rule's value: an initializer name, (name, options), a config dict, an
 #: initializer object, or None to leave the parameter as it is.
@@ -210,7 +207,33 @@ class _Item:
     padding_idx: Optional[int] = None
 
 
-def _plan(module: nn.Module, rules: Optional[Rules], unmatched: str) -> list[_Item]:
+def unwrap_compiled(module: object) -> object:
+    """The module ``torch.compile`` wrapped (``OptimizedModule._orig_mod``), else ``module``.
+
+    Parameter names are then the model's own, not ``_orig_mod.``-prefixed, so
+    rules and stream names do not change when a model is compiled.
+    """
+    inner = getattr(module, "_orig_mod", None)
+    if type(module).__name__ == "OptimizedModule" and isinstance(inner, nn.Module):
+        return inner
+    return module
+
+
+def _overlaps(tensor: torch.Tensor) -> bool:
+    """True when two indices of ``tensor`` share memory (an ``expand``ed, stride-0 view...)."""
+    span = 0  # elements covered by the dimensions with smaller strides
+    for stride, size in sorted((st, sz) for sz, st in zip(tensor.shape, tensor.stride())
+                               if sz > 1):
+        if stride <= span:
+            return True
+        span += stride * (size - 1)
+    return False
+
+
+def _plan(module: nn.Module, rules: Optional[Rules],
+          unmatched: str) -> tuple[list[_Item], list[str]]:
+    """The items to fill (entry None: left as is, as a rule said) and the unmatched names."""
+    module = unwrap_compiled(module)
     if not isinstance(module, nn.Module):
         raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
     if unmatched not in ("error", "skip"):
@@ -223,21 +246,24 @@ def _plan(module: nn.Module, rules: Optional[Rules], unmatched: str) -> list[_It
     for mod_name, mod in module.named_modules():
         overrides.update(_container_overrides(mod_name, mod))
         for local, param in mod.named_parameters(recurse=False):
-            if id(param) in seen:  # tied weights: the first name owns them
+            if id(param) in seen:  # tied weights: the first name owns them, filled once
                 continue
             seen.add(id(param))
             name = f"{mod_name}.{local}" if mod_name else local
             if isinstance(param, nn.parameter.UninitializedParameter):
                 raise ValueError(f"parameter {name!r} of a lazy module is not materialized yet: "
                                  "run a forward pass (or materialize it) first")
-            if param.dtype not in _NUMPY_DTYPES:
-                raise TypeError(f"parameter {name!r} has dtype {param.dtype}; fastinit fills "
-                                "float32, float64, float16 and bfloat16")
             shape = tuple(param.shape)
             rule = next((entry for pattern, entry in checked
                          if _match(pattern, name, mod, local)), ...)
+            if rule is None:  # explicitly left as is: any dtype, any layout
+                items.append(_Item(name, param, None))
+                continue
             if rule is not ...:
                 entry = rule
+            elif not (param.dtype.is_floating_point or param.dtype.is_complex):
+                missing.append(f"{name} ({param.dtype})")  # integer, bool: no default
+                continue
             elif name in overrides:
                 entry = overrides[name]
             else:
@@ -245,11 +271,18 @@ def _plan(module: nn.Module, rules: Optional[Rules], unmatched: str) -> list[_It
                 if entry is None:
                     missing.append(f"{name} ({type(mod).__name__})")
                     continue
-            if entry is not None:
-                entry = {"shape": list(shape), "dtype": _NUMPY_DTYPES[param.dtype].name, **entry}
+            if param.dtype not in NUMPY_DTYPES:
+                raise TypeError(f"parameter {name!r} has dtype {param.dtype}; fastinit fills "
+                                "float32, float64, float16 and bfloat16 (a rule of None leaves "
+                                "it as it is)")
+            if not param.is_meta and _overlaps(param):
+                raise ValueError(
+                    f"parameter {name!r} is an expanded or overlapping view (shape {shape}, "
+                    f"strides {tuple(param.stride())}): its elements share memory and cannot "
+                    "be initialized independently; nothing was written")
+            entry = {"shape": list(shape), "dtype": NUMPY_DTYPES[param.dtype].name, **entry}
             padding = None  # zeroed after any init, as PyTorch and transformers do
-            if entry is not None and local == "weight" and isinstance(
-                    mod, (nn.Embedding, nn.EmbeddingBag)):
+            if local == "weight" and isinstance(mod, (nn.Embedding, nn.EmbeddingBag)):
                 padding = mod.padding_idx
             items.append(_Item(name, param, entry, padding))
     if missing and unmatched == "error":
@@ -258,9 +291,11 @@ def _plan(module: nn.Module, rules: Optional[Rules], unmatched: str) -> list[_It
         raise ValueError(
             f"no rule and no PyTorch default for {len(missing)} parameter(s): {shown}; add rules "
             "for them (e.g. rules={'MyLayer.scale': 'ones'} or {'*.pos_embed': ('normal', "
-            "{'stddev': 0.02})}), or pass unmatched='skip' to leave them as they are"
+            "{'stddev': 0.02})}; a rule of None leaves a parameter as it is), or pass "
+            "unmatched='skip' to leave all of them as they are (after to_empty that is "
+            "uninitialized memory)"
         )
-    return items
+    return items, missing
 
 
 def module_spec(module: nn.Module, rules: Optional[Rules] = None, *,
@@ -284,41 +319,96 @@ def module_spec(module: nn.Module, rules: Optional[Rules] = None, *,
         Qualified parameter name -> ``{"shape", "dtype", "init", **options}``,
         in ``named_parameters()`` order (parameters left as they are are omitted).
     """
-    return {item.name: item.entry for item in _plan(module, rules, unmatched)
+    return {item.name: item.entry for item in _plan(module, rules, unmatched)[0]
             if item.entry is not None}
 
 
 # --------------------------------------------------------------- fill --
-def _numpy_view(tensor: torch.Tensor) -> np.ndarray:
-    """A NumPy array sharing ``tensor``'s memory (CPU, contiguous, detached)."""
-    if tensor.dtype == torch.bfloat16:
-        return tensor.view(torch.int16).numpy().view(bfloat16)
-    return tensor.numpy()
+def is_hf_model(module: nn.Module) -> bool:
+    """Whether ``module`` is a Hugging Face ``PreTrainedModel`` (duck-typed, no import)."""
+    return (any(cls.__name__ == "PreTrainedModel" for cls in type(module).__mro__)
+            and callable(getattr(module, "init_weights", None))
+            and callable(getattr(module, "_init_weights", None)))
 
 
-def _target(param: torch.Tensor) -> tuple[np.ndarray, Optional[torch.Tensor]]:
-    """The array to fill for ``param``: a view of its memory, or a CPU staging copy's.
+def _run_model_own_init(module: nn.Module, rng: Any, n_threads: Optional[int]) -> None:
+    """A Hugging Face model's own ``init_weights()`` (``_init_weights`` per module, its
+    buffers such as rotary ``inv_freq`` and position ids, then ``tie_weights``), inside
+    ``fast_init`` so that its fills run on fastinit's kernels.
 
-    Returns the array and the staging tensor to copy back (None when in place).
+    transformers marks each module it has initialized (``_is_hf_initialized``) and
+    skips it the next time; the marks are cleared first so that the call really
+    initializes (tensors it marks as loaded from a checkpoint stay as they are).
     """
-    data = param.detach()
-    if data.device.type == "cpu" and data.is_contiguous():
-        return _numpy_view(data), None  # in place, no copy
-    staging = torch.empty(tuple(data.shape), dtype=data.dtype, device="cpu")
-    return _numpy_view(staging), staging
+    for sub in module.modules():
+        if getattr(sub, "_is_hf_initialized", False):
+            sub._is_hf_initialized = False
+    # to_empty unties tied weights (lm_head / embed_tokens): tie them again first, so
+    # that they are one tensor while the model initializes, as at construction
+    module.tie_weights()
+    with fast_init(seed=rng, n_threads=n_threads):
+        module.init_weights()
+
+
+def _non_persistent_buffers(module: nn.Module) -> list[str]:
+    """Buffers that ``state_dict`` does not hold: computed by the model's own code."""
+    persistent = set(module.state_dict(keep_vars=True))
+    return [name for name, buf in module.named_buffers()
+            if name not in persistent and buf is not None]
+
+
+def _stage(item: _Item, tensor: Any, rng: Any, n_threads: Optional[int]) -> None:
+    """Fill a parameter that cannot be written in place through one CPU staging array.
+
+    One parameter at a time, so the extra memory is at most the largest such
+    parameter; the staging array is a NumPy allocation (memory checked first,
+    and visible to ``tracemalloc``).
+    """
+    dtype = NUMPY_DTYPES[item.param.dtype]
+    staging = allocate(tuple(item.param.shape), dtype, f"staging for parameter {item.name!r}")
+    fill_tensors([(tensor, staging)], rng, n_threads)
+    if item.padding_idx is not None:
+        staging[item.padding_idx] = 0
+    source = torch.from_numpy(staging.view(np.int16) if dtype == np.dtype("bfloat16")
+                              else staging)
+    if item.param.dtype == torch.bfloat16:
+        source = source.view(torch.bfloat16)
+    with torch.no_grad():
+        item.param.copy_(source)
+    del staging, source
 
 
 def init_module_(module: nn.Module, seed: SeedOrGenerator = 0,
                  rules: Optional[Rules] = None, n_threads: Optional[int] = None, *,
-                 unmatched: str = "error") -> nn.Module:
+                 unmatched: str = "error", own_init: Optional[bool] = None,
+                 check_buffers: bool = True) -> nn.Module:
     """Initialize ``module``'s parameters in place, each from its own named sub-stream.
+
+    The simplest fast route for existing model code is to build the model
+    inside :func:`fast_init` (its own code runs: buffers, ties, custom
+    layers).  ``init_module_`` is for a module that already exists, e.g. one
+    built on the ``meta`` device and materialized with ``to_empty``.
+
+    A Hugging Face model (a ``PreTrainedModel``) given without ``rules`` is
+    initialized by its own ``init_weights()`` -- its ``_init_weights``
+    defaults, its computed buffers (rotary ``inv_freq``, position ids) and
+    its weight ties -- run inside ``fast_init(seed)``: the values then come
+    from the seed's stream in the model's fill order, not from named
+    sub-streams.  Any other module (or ``own_init=False``) follows
+    :func:`module_spec`: each parameter from its named sub-stream.
 
     Parameters
     ----------
     module : torch.nn.Module
         Its parameters must be materialized (not on the ``meta`` device: use
-        ``module.to_empty(device="cpu")`` first).  CPU parameters are filled
-        through views of their memory; others through a CPU staging copy.
+        ``module.to_empty(device="cpu")`` first).  A ``torch.compile``d module
+        is initialized through the module it wraps, under the same names.
+        Contiguous CPU parameters are filled through views of their memory;
+        others (``channels_last``, other devices) through one CPU staging
+        array at a time, so the extra memory is at most the largest of them.
+        Expanded (stride-0) or overlapping parameters are refused before
+        anything is written.  Tied parameters are filled once, under their
+        first name.
     seed : None, int, numpy.random.SeedSequence or fastinit.Generator, optional
         Default 0.  Parameter ``name`` draws from ``default_rng(seed).stream(name)``.
     rules : mapping, optional
@@ -335,7 +425,16 @@ def init_module_(module: nn.Module, seed: SeedOrGenerator = 0,
         Threads per fill.
     unmatched : {"error", "skip"}, optional
         What to do with parameters that no rule and no default covers (custom
-        layers): raise ``ValueError`` listing them (default), or leave them.
+        layers, integer parameters): raise ``ValueError`` listing them
+        (default), or leave them with a ``UserWarning`` that lists them.  A
+        rule of None leaves one parameter (of any dtype) silently.
+    own_init : bool, optional
+        Run a Hugging Face model's own ``init_weights()`` inside
+        ``fast_init`` (default: when ``module`` is one and ``rules`` is None).
+    check_buffers : bool, optional
+        Warn (default) when the module has non-persistent buffers -- values
+        its constructor computes, which ``to_empty`` leaves uninitialized and
+        which this function does not recompute.
 
     Returns
     -------
@@ -350,29 +449,73 @@ def init_module_(module: nn.Module, seed: SeedOrGenerator = 0,
     >>> model = model.to_empty(device="cpu")
     >>> _ = fastinit.torch.init_module_(model, seed=0, rules={"*.bias": "zeros"})
     """
-    items = _plan(module, rules, unmatched)
+    return _init_module(module, seed, rules, n_threads, unmatched, own_init, check_buffers)
+
+
+def _init_module(module: nn.Module, seed: SeedOrGenerator, rules: Optional[Rules],
+                 n_threads: Optional[int], unmatched: str, own_init: Optional[bool],
+                 check_buffers: bool) -> nn.Module:
+    outer = module
+    module = unwrap_compiled(module)
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
+    if own_init is None:
+        own_init = rules is None and is_hf_model(module)
+    elif own_init and not is_hf_model(module):
+        raise ValueError("own_init=True needs a Hugging Face PreTrainedModel (one with "
+                         "init_weights/_init_weights); use rules for other modules")
+    elif own_init and rules is not None:
+        raise ValueError("rules and own_init=True exclude each other: the model's own "
+                         "_init_weights decides every tensor")
+    rng = default_rng(seed)
+    resolve_threads(n_threads)  # checks it before anything is written
+    if own_init:
+        for name, param in module.named_parameters():
+            if param.is_meta:
+                raise ValueError(
+                    f"parameter {name!r} is on the meta device and has no memory to fill: "
+                    "materialize the module first, e.g. module.to_empty(device='cpu')")
+        _run_model_own_init(module, rng, n_threads)
+        return outer
+    items, missing = _plan(module, rules, unmatched)
     for item in items:
-        if item.param.is_meta:
+        if item.entry is not None and item.param.is_meta:
             raise ValueError(
                 f"parameter {item.name!r} is on the meta device and has no memory to fill: "
                 "materialize the module first, e.g. module.to_empty(device='cpu')")
     tensors = [(item, parse_entry(item.name, item.entry, f"parameter {item.name!r}"))
                for item in items if item.entry is not None]
-    rng = default_rng(seed)
-    resolve_threads(n_threads)  # checks it before anything is written
-    targets = {item.name: (item, *_target(item.param)) for item, _ in tensors}
+    in_place = [(item, tensor) for item, tensor in tensors
+                if item.param.device.type == "cpu" and item.param.is_contiguous()]
+    staged = [(item, tensor) for item, tensor in tensors
+              if not (item.param.device.type == "cpu" and item.param.is_contiguous())]
+    arrays = {item.name: numpy_view(item.param) for item, _ in in_place}
+    by_name = {item.name: item for item, _ in in_place}
 
     def finish(tensor: Any) -> None:
-        item, array, staging = targets[tensor.name]
+        item = by_name[tensor.name]
         if item.padding_idx is not None:
-            array[item.padding_idx] = 0
-        if staging is not None:
-            with torch.no_grad():
-                item.param.copy_(staging)
+            arrays[item.name][item.padding_idx] = 0
+        bump_version(item.param)
 
-    fill_tensors([(tensor, targets[tensor.name][1]) for _, tensor in tensors], rng, n_threads,
+    fill_tensors([(tensor, arrays[item.name]) for item, tensor in in_place], rng, n_threads,
                  finish)
+    for item, tensor in staged:  # one at a time: extra memory <= the largest of them
+        _stage(item, tensor, rng, n_threads)
     for mod in module.modules():
         if _own(mod, nn.modules.batchnorm._NormBase, "reset_running_stats"):
             mod.reset_running_stats()
-    return module
+    if missing:  # unmatched="skip" (else _plan raised)
+        warnings.warn(f"init_module_ left {len(missing)} parameter(s) as they are "
+                      f"(unmatched='skip'): {', '.join(missing[:10])}"
+                      f"{' ...' if len(missing) > 10 else ''}; after to_empty they hold "
+                      "uninitialized memory", UserWarning, stacklevel=3)
+    computed = _non_persistent_buffers(module)
+    if computed and check_buffers:
+        warnings.warn(
+            f"init_module_ initializes parameters only; the buffers {computed[:10]} are "
+            "computed by the model at construction (not saved in its state_dict) and hold "
+            "uninitialized memory if it was materialized with to_empty. Build the model "
+            "inside fastinit.torch.fast_init() instead (its own code then runs), or pass "
+            "check_buffers=False if they are valid", UserWarning, stacklevel=3)
+    return outer
