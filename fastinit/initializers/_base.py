@@ -16,10 +16,10 @@ from typing import Any, Callable, ClassVar, Optional, Union
 import ml_dtypes
 import numpy as np
 
-from .. import _core, _dtypes, _threads
+from .. import _core, _threads
 from .._generator import Generator, default_rng
-from .._validation import (SizeLike, allocate, check_out, finish_torch_out, finite,
-                           normalize_size, torch_out_array)
+from .._validation import (SizeLike, allocate, finish_torch_out, finite, resolve_draw,
+                           torch_out_array)
 
 Plan = tuple[str, dict]
 
@@ -110,23 +110,9 @@ def resolve_target(shape: SizeLike, dtype: Any, out: Optional[np.ndarray]
     shape : tuple of ints
     dtype : numpy.dtype
     """
-    if out is not None and not isinstance(out, np.ndarray):
-        raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
-    if dtype is None:
-        dt = (_dtypes.resolve_float_dtype(out.dtype, "out.dtype") if out is not None
-              else np.dtype(np.float32))
-    else:
-        dt = _dtypes.resolve_float_dtype(dtype)
-    if shape is None:
-        if out is None:
-            raise TypeError("shape is required unless out= is given")
-        dims = tuple(out.shape)
-    else:
-        dims = normalize_size(shape, "shape")
-    assert dims is not None
-    if out is not None:
-        check_out(out, dt, dims)
-    return dims, dt
+    where = resolve_draw(shape, dtype, out, default_dtype=np.float32, size_name="shape",
+                         scalar_allowed=False)
+    return where.shape, where.dtype
 
 
 def resolve_plan_args(shape: SizeLike, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
@@ -145,10 +131,8 @@ def resolve_plan_args(shape: SizeLike, dtype: Any) -> tuple[tuple[int, ...], np.
     """
     if shape is None:
         raise TypeError("shape is required")
-    dims = normalize_size(shape, "shape")
-    assert dims is not None
-    dt = np.dtype(np.float32) if dtype is None else _dtypes.resolve_float_dtype(dtype)
-    return dims, dt
+    where = resolve_draw(shape, dtype, None, default_dtype=np.float32, size_name="shape")
+    return where.shape, where.dtype
 
 
 def constant_bits(value: float, dtype: np.dtype, argname: str = "value") -> int:
