@@ -8,13 +8,13 @@
   function, with torch's signature, drawing from fastinit.
 * ``init_module_(module, seed, rules)`` / ``module_spec``: fill a module's
   parameters in place from named sub-streams (the same arrays as
-  ``fastinit.init_model``).
+  ``fastinit.init_model``); ``materialize_`` is ``to_empty`` keeping ties.
 """
 import torch  # noqa: F401  (``fastinit.torch.torch`` is the real torch)
 from torch import nn  # noqa: F401
 
 from ._fast_init import fast_init
-from ._modules import init_module_, module_spec
+from ._modules import init_module_, materialize_, module_spec
 from ._nn_init import (
     calculate_gain, constant_, dirac_, eye_, kaiming_normal_, kaiming_uniform_, normal_,
     ones_, orthogonal_, sparse_, trunc_normal_, uniform_, xavier_normal_, xavier_uniform_,
@@ -22,7 +22,7 @@ from ._nn_init import (
 )
 
 __all__ = [
-    "fast_init", "init_module_", "module_spec",
+    "fast_init", "init_module_", "materialize_", "module_spec",
     "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
     "eye_", "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
     "kaiming_normal_", "orthogonal_", "sparse_",

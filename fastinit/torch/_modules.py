@@ -1,4 +1,4 @@
-"""PyTorch interop: initialize a module's parameters in place, with zero copies.
+"""``init_module_``: initialize an existing module's parameters in place, with zero copies.
 
 ``init_module_(module, seed)`` fills every parameter through a NumPy view of
 its own memory (``param.detach().numpy()``; for bfloat16 a 16-bit integer
@@ -33,11 +33,14 @@ Transformer                       every parameter with more than one dimension
 A subclass that overrides ``reset_parameters`` is not matched by these
 defaults.  ``rules`` override them: ``{"Linear.weight": ("normal", {"stddev":
 0.02}), "*.bias": "zeros"}``.  Buffers other than the normalization running
-statistics are not touched.
+statistics are not touched (non-persistent buffers, which a constructor
+computes, are reported).  A Hugging Face model without rules is initialized
+by its own ``init_weights`` inside ``fast_init`` instead.
 
-The module must live in CPU memory to be filled without copies (other devices
-are filled through a CPU staging copy).  A model built on the ``meta`` device
-and materialized with ``module.to_empty(device="cpu")`` is initialized here
+The module must live in CPU memory to be filled without copies (others, and
+non-contiguous parameters, are filled through one CPU staging array at a
+time).  A model built on the ``meta`` device and materialized with
+``materialize_(module)`` (``to_empty`` keeping ties) is initialized here
 directly, never holding a second copy of its weights.
 """
 from __future__ import annotations
@@ -323,6 +326,44 @@ def module_spec(module: nn.Module, rules: Optional[Rules] = None, *,
             if item.entry is not None}
 
 
+# -------------------------------------------------------- materialize --
+def materialize_(module: nn.Module, device: Union[str, torch.device] = "cpu") -> nn.Module:
+    """``module.to_empty(device=device)``, with its tied parameters tied again.
+
+    ``to_empty`` gives every module its own new parameter, so weights shared
+    between modules (an ``lm_head`` tied to the embedding) stop being shared.
+    This records which names share a parameter before, and points them at one
+    parameter again after, so that :func:`init_module_` fills it once.  Like
+    ``to_empty``, it leaves the memory uninitialized, computed buffers
+    included (see ``init_module_``'s ``check_buffers``).
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        Typically built under ``with torch.device("meta"):``.
+    device : str or torch.device
+        Where the memory goes (default ``"cpu"``).
+
+    Returns
+    -------
+    torch.nn.Module
+        The module ``to_empty`` returns (``module`` itself).
+    """
+    module = unwrap_compiled(module)
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
+    groups: dict[int, list[str]] = {}
+    for name, param in module.named_parameters(remove_duplicate=False):
+        groups.setdefault(id(param), []).append(name)
+    module = module.to_empty(device=device)
+    for names in groups.values():
+        owner = module.get_parameter(names[0])
+        for name in names[1:]:
+            parent, _, local = name.rpartition(".")
+            setattr(module.get_submodule(parent), local, owner)
+    return module
+
+
 # --------------------------------------------------------------- fill --
 def is_hf_model(module: nn.Module) -> bool:
     """Whether ``module`` is a Hugging Face ``PreTrainedModel`` (duck-typed, no import)."""
@@ -401,6 +442,7 @@ def init_module_(module: nn.Module, seed: SeedOrGenerator = 0,
     ----------
     module : torch.nn.Module
         Its parameters must be materialized (not on the ``meta`` device: use
+        :func:`materialize_` -- ``to_empty`` keeping tied weights tied -- or
         ``module.to_empty(device="cpu")`` first).  A ``torch.compile``d module
         is initialized through the module it wraps, under the same names.
         Contiguous CPU parameters are filled through views of their memory;

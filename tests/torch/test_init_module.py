@@ -163,3 +163,25 @@ def test_expanded_parameters_are_refused_before_anything_is_written():
     ft.init_module_(m, seed=0, rules={"first": "ones", "shared": None})  # explicit skip works
     assert torch.all(m.first == 1.0)
     assert np.array_equal(m.shared.detach().numpy(), np.zeros((3, 4), np.float32))
+
+
+# ------------------------------------------------------------------ ties --
+def _tied():
+    m = nn.Sequential(nn.Embedding(50, 8), nn.Linear(8, 50, bias=False))
+    m[1].weight = m[0].weight
+    return m
+
+
+def test_ties_survive_materialize_and_are_filled_once():
+    with torch.device("meta"):
+        meta = _tied()
+    assert meta.to_empty(device="cpu")[1].weight is not meta[0].weight  # torch unties
+    with torch.device("meta"):
+        meta = _tied()
+    model = ft.materialize_(meta)
+    assert model[1].weight is model[0].weight
+    assert list(ft.module_spec(model)) == ["0.weight"]  # one tensor, filled once
+    ft.init_module_(model, seed=0)
+    assert model[1].weight is model[0].weight
+    reference = ft.init_module_(_tied(), seed=0)
+    assert torch.equal(model[0].weight, reference[0].weight)
