@@ -9,6 +9,8 @@
 * ``init_module_(module, seed, rules)`` / ``module_spec``: fill a module's
   parameters in place from named sub-streams (the same arrays as
   ``fastinit.init_model``); ``materialize_`` is ``to_empty`` keeping ties.
+* ``diagnose(model, batch)`` / ``lsuv_(model, batch)``: per-layer activation and
+  gradient statistics of a model, and LSUV's data-dependent init.
 """
 import torch  # noqa: F401  (``fastinit.torch.torch`` is the real torch)
 from torch import nn  # noqa: F401
@@ -21,8 +23,11 @@ from ._nn_init import (
     zeros_,
 )
 
+from ._diagnose import diagnose
+from ._lsuv import lsuv_
+
 __all__ = [
-    "fast_init", "init_module_", "materialize_", "module_spec",
+    "fast_init", "init_module_", "materialize_", "module_spec", "diagnose", "lsuv_",
     "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
     "eye_", "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
     "kaiming_normal_", "orthogonal_", "sparse_",
