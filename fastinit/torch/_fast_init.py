@@ -1,6 +1,6 @@
 """``fast_init``: run existing model code with its random fills on fastinit's kernels.
 
-While at least one ``fast_init`` context is open anywhere in the process, four
+While at least one ``fast_init`` context is open anywhere in the process, three
 torch entry points are replaced by routing versions:
 
 * ``torch.Tensor.uniform_`` and ``torch.Tensor.normal_`` -- what
