@@ -16,7 +16,11 @@ It also hands the call to torch when given a ``generator=``, when autograd
 must record or refuse the write (grad mode on and the tensor requires grad),
 while ``torch.compile`` traces, and for any tensor fastinit cannot fill in
 place (see ``_tensors.is_fillable``).  ``zero_``/``fill_`` are not replaced:
-torch's are already parallel and draw nothing.
+torch's are already parallel and draw nothing.  Factory functions
+(``torch.randn``, ``torch.rand``) are not replaced either: ``with
+torch.device(...)`` recognizes them by identity in a set it caches for the
+life of the process, so a replacement seen there once would stop it from
+placing later ``torch.randn`` calls on its device.
 
 The patches are installed when the first context opens and removed when the
 last one closes, on normal exit and on exceptions alike.  A patch that someone
