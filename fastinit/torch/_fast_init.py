@@ -117,6 +117,9 @@ class _Patches:
     def acquire(self) -> None:
         with self._lock:
             if self._open == 0:
+                # torch.overrides caches the set of Tensor methods on first use (FX
+                # tracing asks it); fill that cache with torch's own methods, not ours.
+                torch.overrides.is_tensor_method_or_property(torch.Tensor.normal_)
                 for owner, name, ours in self._targets():
                     original = owner.__dict__.get(name, _MISSING)
                     setattr(owner, name, ours)

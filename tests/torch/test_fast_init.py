@@ -224,3 +224,16 @@ def test_someone_elses_later_patch_is_not_clobbered():
         assert torch.nn.init.trunc_normal_ is theirs
     finally:
         torch.nn.init.trunc_normal_ = ORIGINAL_TRUNC_NORMAL
+
+
+def test_torchs_caches_of_tensor_methods_keep_torchs_methods():
+    """torch.overrides caches the Tensor methods the first time it is asked; asked inside a
+    context, it must still cache torch's own methods, or FX would not know them after."""
+    code = ("import torch, fastinit.torch as ft\n"
+            "with ft.fast_init(seed=0):\n"
+            "    torch.overrides.is_tensor_method_or_property(torch.Tensor.add)  # FX asks this\n"
+            "assert torch.overrides.is_tensor_method_or_property(torch.Tensor.normal_)\n"
+            "assert torch.overrides.is_tensor_method_or_property(torch.Tensor.uniform_)\n")
+    import subprocess
+    import sys
+    subprocess.run([sys.executable, "-c", code], check=True)
