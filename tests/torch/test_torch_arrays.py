@@ -46,6 +46,10 @@ def test_torch_out_is_filled_in_place_with_the_numpy_bits(tdtype, ndtype):
         (lambda out: fastinit.glorot_normal(out=out, seed=4)),
         (lambda out: fastinit.orthogonal(out=out, seed=4)),
         (lambda out: fastinit.sample(fastinit.default_rng(5), gallery.laplace, out=out)),
+        (lambda out: fastinit.init_tensor(
+            {"w": {"shape": [12, 10], "init": "he_normal", "layout": "torch",
+                   "dtype": ndtype if ndtype is not fastinit.bfloat16 else "bfloat16"}},
+            "w", seed=6, out=out)),
     ]
     for call in calls:
         tensor = torch.zeros(12, 10, dtype=tdtype)
