@@ -15,7 +15,6 @@ import random
 import string
 import warnings
 
-import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
