@@ -477,8 +477,8 @@ def initializer(identifier: Any, shape: SizeLike, dtype: Any = None, *,
     Parameters
     ----------
     identifier : str, dict, fastinit.initializers.Initializer or class
-        Anything :func:`fastinit.initializers.get` accepts (names and
-        classes take the *class* defaults, e.g. ``layout="keras"``).
+        Anything :func:`fastinit.initializers.get` accepts; a layout-dependent
+        initializer given by name or class needs ``layout=`` among ``kwargs``.
     shape : int or tuple of ints
         Shape of the array.
     dtype : dtype, optional
@@ -515,8 +515,9 @@ def _initializer_function(name: str) -> Callable[..., "da.Array"]:
     """``fastinit.dask.<name>``: ``fastinit.<name>`` returning a Dask array.
 
     The initializer is built as the local function builds it -- from the
-    local function's own keyword defaults (e.g. ``layout="torch"``), updated
-    with the caller's -- then planned and chunked.
+    local function's own keyword defaults, updated with the caller's (so a
+    layout-dependent one requires ``layout=`` here too) -- then planned and
+    chunked.
     """
     local_fn = getattr(_initializers, name)
     local_sig = inspect.signature(local_fn)
