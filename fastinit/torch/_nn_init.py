@@ -156,9 +156,10 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0,
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0,
                    generator: Optional[torch.Generator] = None) -> Tensor:
-    r"""Xavier (Glorot) normal: :math:`N(0, \text{std}^2)`, ``std = gain * sqrt(2 / (fan_in + fan_out))``.
+    r"""Xavier (Glorot) normal: :math:`N(0, \text{std}^2)`, ``std = gain * sqrt(2 / fan_sum)``.
 
-    As ``torch.nn.init.xavier_normal_``, from fastinit's stream.
+    ``fan_sum = fan_in + fan_out``.  As ``torch.nn.init.xavier_normal_``, from
+    fastinit's stream.
     """
     if generator is not None:
         return _TORCH["xavier_normal_"](tensor, gain, generator)
@@ -236,7 +237,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1,
 
 def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01,
             generator: Optional[torch.Generator] = None) -> Tensor:
-    r"""A 2-D sparse matrix: :math:`N(0, \text{std}^2)` with ``ceil(sparsity * rows)`` zeros per column.
+    r"""A 2-D sparse matrix: :math:`N(0, \text{std}^2)`, ``ceil(sparsity * rows)`` zeros a column.
 
     As ``torch.nn.init.sparse_``; the zeroed rows of each column are a random
     permutation's first ones, drawn (like the values) from fastinit's stream.

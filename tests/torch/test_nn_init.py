@@ -58,9 +58,9 @@ def test_every_public_torch_init_function_exists_with_torchs_signature():
               and callable(getattr(init, n))} | {"calculate_gain"}
     assert public == set(NAMES)
     for name in NAMES:
-        ours, theirs = getattr(ft, name), getattr(init, name)
-        assert [(p.name, p.default, p.kind) for p in inspect.signature(ours).parameters.values()] \
-            == [(p.name, p.default, p.kind) for p in inspect.signature(theirs).parameters.values()], name
+        ours, theirs = (inspect.signature(getattr(m, name)).parameters.values() for m in (ft, init))
+        assert [(p.name, p.default, p.kind) for p in ours] == \
+            [(p.name, p.default, p.kind) for p in theirs], name
 
 
 @pytest.mark.parametrize("name", DRAWING)

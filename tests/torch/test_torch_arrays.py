@@ -33,8 +33,8 @@ def test_torch_dtypes_mean_the_numpy_dtypes(tdtype, ndtype):
     a = fastinit.default_rng(1).normal(0, 2, size=(7, 9), dtype=tdtype)
     b = fastinit.default_rng(1).normal(0, 2, size=(7, 9), dtype=ndtype)
     assert a.dtype == np.dtype(ndtype) and _bits(a) == _bits(b)
-    assert _bits(fastinit.he_uniform((30, 20), dtype=tdtype, seed=2)) == _bits(
-        fastinit.he_uniform((30, 20), dtype=ndtype, seed=2))
+    assert _bits(fastinit.he_uniform((30, 20), dtype=tdtype, seed=2, layout="torch")) == _bits(
+        fastinit.he_uniform((30, 20), dtype=ndtype, seed=2, layout="torch"))
 
 
 @pytest.mark.parametrize("tdtype,ndtype", PAIRS)
@@ -43,8 +43,8 @@ def test_torch_out_is_filled_in_place_with_the_numpy_bits(tdtype, ndtype):
         (lambda out: fastinit.default_rng(3).standard_normal(out=out)),
         (lambda out: fastinit.default_rng(3).uniform(-1, 1, out=out)),
         (lambda out: fastinit.default_rng(3).fill_at("normal", out, 5, position=2, scale=3.0)),
-        (lambda out: fastinit.glorot_normal(out=out, seed=4)),
-        (lambda out: fastinit.orthogonal(out=out, seed=4)),
+        (lambda out: fastinit.glorot_normal(out=out, seed=4, layout="torch")),
+        (lambda out: fastinit.orthogonal(out=out, seed=4, layout="torch")),
         (lambda out: fastinit.sample(fastinit.default_rng(5), gallery.laplace, out=out)),
         (lambda out: fastinit.init_tensor(
             {"w": {"shape": [12, 10], "init": "he_normal", "layout": "torch",
@@ -64,7 +64,7 @@ def test_a_parameter_that_requires_grad_is_written_outside_autograd():
     w = torch.nn.Parameter(torch.zeros(50, 20))
     x = torch.randn(3, 50, requires_grad=True)
     y = (x @ w).sum()  # saves w for x's gradient
-    fastinit.he_normal(out=w, seed=0)
+    fastinit.he_normal(out=w, seed=0, layout="torch")
     assert w.is_leaf and w.requires_grad and w.grad_fn is None
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.backward()
@@ -80,7 +80,8 @@ def test_a_parameter_that_requires_grad_is_written_outside_autograd():
 ])
 def test_tensors_that_cannot_be_filled_in_place_are_refused_untouched(bad, error, match):
     rng = fastinit.default_rng(0)
-    for call in (lambda out: rng.random(out=out), lambda out: fastinit.he_normal(out=out),
+    for call in (lambda out: rng.random(out=out),
+                 lambda out: fastinit.he_normal(out=out, layout="torch"),
                  lambda out: rng.fill_at("random", out),
                  lambda out: fastinit.sample(rng, gallery.laplace, out=out)):
         out = bad()
@@ -100,7 +101,8 @@ def test_bad_torch_dtypes_name_the_argument():
 
 def test_fastinit_never_imports_torch_itself():
     code = ("import sys, numpy as np, fastinit\n"
-            "rng = fastinit.default_rng(0); rng.random(out=np.empty(10)); rng.random(3, dtype='bfloat16')\n"
-            "fastinit.he_normal((4, 4), seed=0)\n"
+            "rng = fastinit.default_rng(0); rng.random(out=np.empty(10))\n"
+            "rng.random(3, dtype='bfloat16')\n"
+            "fastinit.he_normal((4, 4), seed=0, layout='torch')\n"
             "assert 'torch' not in sys.modules, 'torch was imported'\n")
     subprocess.run([sys.executable, "-c", code], check=True)
