@@ -87,7 +87,13 @@ def _uniform_params(dt: np.dtype, low: float = 0.0, high: float = 1.0) -> dict:
     if dt != np.float64 and abs(hi - lo) > float(np.finfo(np.float32).max):
         raise OverflowError(f"high - low overflows float32, in which {dt} values are computed: "
                             f"low={lo}, high={hi}")
-    return {"loc": lo, "scale": width}
+    # Every value lands in [low, high]: the kernel clamps last to the bounds
+    # rounded inward to the dtype (rounding could otherwise step outside).
+    clamp_lo = _truncnorm.inward_bound(lo, dt, up=True)
+    clamp_hi = _truncnorm.inward_bound(hi, dt, up=False)
+    if clamp_lo > clamp_hi:
+        raise ValueError(f"no {dt} value lies in [low, high] = [{lo!r}, {hi!r}]")
+    return {"loc": lo, "scale": width, "clamp_lo": clamp_lo, "clamp_hi": clamp_hi}
 
 
 def _normal_params(dt: np.dtype, loc: float = 0.0, scale: float = 1.0) -> dict:

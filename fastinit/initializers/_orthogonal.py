@@ -217,6 +217,25 @@ def qr_orthogonal(gen: Generator, m: int, n: int, dtype: np.dtype, gain: float,
     return q
 
 
+def _check_gain(gain: float, dtype: np.dtype, work: np.dtype) -> None:
+    """Refuse a gain whose matrix cannot be computed or stored finite.
+
+    Entries reach ``gain`` itself (a 1 x 1 matrix is ``+-gain``), so the
+    output dtype must hold it; the reflectors scale vectors whose entries
+    reach a few units by ``gain`` in the working precision, so that keeps a
+    margin of 4 (float32 ``gain=3e38`` gave NaNs).
+    """
+    import ml_dtypes
+
+    largest = float(ml_dtypes.finfo(dtype).max)
+    if gain > largest:
+        raise ValueError(f"gain={gain!r} is too large for {dtype}: entries reach gain, "
+                         f"and {dtype} holds at most {largest:.6g}")
+    if gain > float(np.finfo(work).max) / 4:
+        raise ValueError(f"gain={gain!r} is too large: orthogonal computes in {work}, where "
+                         f"gain * 4 must stay below {float(np.finfo(work).max):.6g}")
+
+
 @register("orthogonal", "OrthogonalInitializer")
 class Orthogonal(Initializer):
     """A (semi-)orthogonal matrix, Haar distributed, times ``gain``.
@@ -265,6 +284,7 @@ class Orthogonal(Initializer):
               out: Optional[np.ndarray], n_threads: Optional[int]) -> np.ndarray:
         rows, cols, axis = flat_dims(shape, self.layout, self.column_axis)
         work = np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
+        _check_gain(self.gain, dtype, work)
         # the Gaussian workspace (and its product) come on top of the output
         workspace = 2 * rows * cols * work.itemsize
         output = 0 if out is not None else rows * cols * dtype.itemsize

@@ -38,7 +38,7 @@ from .._validation import SizeLike, positive
 from ._base import Initializer, Plan, check_seed, register, resolve_plan_args, with_call_doc
 from ._fans import AxisLike, compute_fans, fan_for_mode, normalize_axes, \
     normalize_keras_axes, require_layout, resolve_mode
-from ._gain import calculate_gain, gain_squared
+from ._gain import MAX_NEGATIVE_SLOPE, calculate_gain, gain_squared
 
 #: standard deviation of N(0, 1) truncated to [-2, 2] (Keras, JAX)
 TRUNCATED_STDDEV = 0.87962566103423978
@@ -286,6 +286,9 @@ class _He(_Preset):
         from .._validation import finite
         require_layout(layout, type(self).__name__)  # the first error to report
         self.a = finite(a, "a")
+        if nonlinearity == "leaky_relu" and abs(self.a) >= MAX_NEGATIVE_SLOPE:
+            raise OverflowError(f"a={a!r} is too large: the gain sqrt(2 / (1 + a**2)) needs "
+                                "a**2, which overflows float64")
         self.nonlinearity = nonlinearity
         self._gain = calculate_gain(nonlinearity, self.a)  # validates the name
         self._setup(gain_squared(nonlinearity, self.a), resolve_mode(mode), seed, layout,

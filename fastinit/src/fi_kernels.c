@@ -3,6 +3,7 @@
  * CPU supports at run time, so one binary runs on any x86-64 (no
  * -march=native) and every path gives identical bits (docs/STREAM.md, promise 5).
  */
+#include <math.h>
 #include <string.h>
 #include "fi_kernels.h"
 #include "fi_elements.h"
@@ -150,6 +151,8 @@ int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t str
     fi_params p = {0};
     p.loc = loc;
     p.scale = scale;
+    p.clamp_lo = -HUGE_VAL;  /* no bounds to clamp to */
+    p.clamp_hi = HUGE_VAL;
     return fi_fill(kind, dtype, &s, word0, n, out, &p);
 }
 

@@ -66,12 +66,35 @@ def reference_fill(method: str, dtype, key, stream_id: int, first_word: int, n: 
     words = stream_words(key, stream_id, first_word, n * words_per_element(method, dtype))
     u = unit(words, dtype)
     lo = float(params.get("low", 0.0))
-    width = float(params.get("high", 1.0)) - lo
+    hi = float(params.get("high", 1.0))
+    width = hi - lo
+    # clamped last to the bounds rounded inward to the dtype (ARCHITECTURE.md)
+    lo_in, hi_in = inward(lo, dtype, up=True), inward(hi, dtype, up=False)
     if dtype == np.float64:
-        return lo + width * u
+        return np.clip(lo + width * u, lo_in, hi_in)
     # float32 arithmetic for float32 and narrower outputs, then round to nearest even
     x = np.float32(lo) + np.float32(width) * u.astype(np.float32)
-    return x.astype(dtype)
+    return np.clip(x, np.float32(lo_in), np.float32(hi_in)).astype(dtype)
+
+
+def _neighbours(value: np.ndarray) -> list[float]:
+    """``value`` (a 0-d array of a float dtype) and the values one bit pattern either side."""
+    uint = np.dtype(f"u{value.dtype.itemsize}")
+    bits = int(value.reshape(1).view(uint)[0])
+    out = []
+    for pattern in (bits - 1, bits, bits + 1):
+        if 0 <= pattern < 1 << (8 * uint.itemsize):
+            out.append(float(np.array([pattern], uint).view(value.dtype)[0]))
+    return [v for v in out if not math.isnan(v)]
+
+
+def inward(bound: float, dtype, up: bool) -> float:
+    """The value of ``dtype`` nearest ``bound`` on the inside of an interval:
+    the smallest >= bound (``up``) or the largest <= bound; nan if none is finite."""
+    with np.errstate(over="ignore"):
+        near = np.array(bound).astype(dtype)
+    candidates = [v for v in _neighbours(near) if (v >= bound if up else v <= bound)]
+    return (min if up else max)(candidates) if candidates else math.nan
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
