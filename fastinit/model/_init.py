@@ -9,7 +9,8 @@ import numpy as np
 from .._generator import Generator, default_rng
 from .._seeding import SeedLike
 from .._threads import resolve_threads
-from .._validation import allocate, check_out, memory_available_bytes
+from .._validation import (allocate, check_out, finish_torch_out, memory_available_bytes,
+                           torch_out_array)
 from .._version import STREAM_VERSION, __version__
 from ._atomic import PathLike, check_target, file_identity, format_bytes, note_outcome
 from ._fill import fill_tensors
@@ -165,9 +166,10 @@ def init_tensor(spec: SpecLike, name: str, seed: SeedOrGenerator = 0, *,
         The tensor.
     seed : None, int, numpy.random.SeedSequence or Generator, optional
         The seed given to :func:`init_model` (default 0).
-    out : ndarray, optional
+    out : ndarray or torch.Tensor, optional
         C-contiguous, writeable array of the tensor's shape and dtype to fill
-        in place (for instance a model's parameter, to rewind it).
+        in place (for instance a model's parameter, to rewind it: a CPU torch
+        tensor is filled through a view of its memory, and returned).
     n_threads : int, optional
         Threads for the fill.
 
@@ -175,6 +177,7 @@ def init_tensor(spec: SpecLike, name: str, seed: SeedOrGenerator = 0, *,
     -------
     ndarray
     """
+    out, out_tensor = torch_out_array(out)  # a CPU torch tensor: a view of its memory
     model = load_spec(spec)
     if not isinstance(name, str):
         raise TypeError(f"name must be a str, got {type(name).__name__}")
@@ -188,4 +191,4 @@ def init_tensor(spec: SpecLike, name: str, seed: SeedOrGenerator = 0, *,
     else:
         check_out(out, tensor.dtype, tensor.shape)
     fill_tensors([(tensor, out)], rng, n_threads)
-    return out
+    return finish_torch_out(out_tensor, out)
