@@ -1,6 +1,7 @@
 """init_model / init_tensor: every tensor of a spec from its own named sub-stream."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional, Union, overload
 
@@ -106,12 +107,22 @@ def init_model(spec: SpecLike, seed: SeedOrGenerator = 0, out: Optional[PathLike
     >>> arrays["w"].shape, arrays["b"].dtype
     ((256, 128), dtype('float32'))
     """
-    model = load_spec(spec)
-    rng = default_rng(seed)
-    resolve_threads(n_threads)  # checks it before anything is allocated
     if out is None:
+        model = load_spec(spec)
+        rng = default_rng(seed)
+        resolve_threads(n_threads)  # checks it before anything is allocated
         return _init_in_memory(model, rng, n_threads, progress)
-    return _init_to_file(model, rng, out, n_threads, progress, replace_read_only)
+    # From the first line on, whatever interrupts the call says whether ``out``
+    # was written (an interrupt can land anywhere, e.g. while the spec loads).
+    before = file_identity(out) if isinstance(out, (str, os.PathLike)) else None
+    try:
+        model = load_spec(spec)
+        rng = default_rng(seed)
+        resolve_threads(n_threads)
+        return _init_to_file(model, rng, out, n_threads, progress, replace_read_only)
+    except KeyboardInterrupt as exc:
+        note_outcome(exc, out, before)
+        raise
 
 
 def _init_in_memory(model: ModelSpec, rng: Generator, n_threads: Optional[int],
