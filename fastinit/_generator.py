@@ -12,7 +12,8 @@ from ._bitgen import Philox4x32
 from ._limits import BLOCK_WORDS, check_position, check_stream_end
 from ._methods import METHODS, get_method
 from ._numpy_methods import NumPyMethods
-from ._validation import SizeLike, integer, piece_rows, resolve_draw
+from ._validation import (SizeLike, finish_torch_out, integer, piece_rows, resolve_draw,
+                          torch_out_array)
 
 #: Draws of at most this many elements are filled on the calling thread in
 #: one call into the bit generator (no thread resolution, no OpenMP region):
@@ -319,6 +320,9 @@ class Generator(NumPyMethods):
                         spec.kind, kdtype, wpe, size, dt.num, kparams.get("loc", 0.0),
                         kparams.get("scale", 1.0), kparams.get("clamp_lo", -_INF),
                         kparams.get("clamp_hi", _INF))
+        tensor = None
+        if out is not None:  # a CPU torch tensor is filled through a view of its memory
+            out, tensor = torch_out_array(out)
         # NumPy fills a Fortran-ordered out= in memory order; so does fastinit
         # (element k of its memory is element k of the draw).
         where = resolve_draw(size, dtype, out, fixed_dtype=spec.fixed_dtype, fortran_ok=True)
@@ -337,14 +341,14 @@ class Generator(NumPyMethods):
                     kind, kdtype, _core.words_per_element(kind, kdtype), flat,
                     kparams.get("loc", 0.0), kparams.get("scale", 1.0),
                     kparams.get("clamp_lo", -_INF), kparams.get("clamp_hi", _INF))
-                return where.result(target)
+                return finish_torch_out(tensor, where.result(target))
             nt = 1
         else:
             nt = _threads.resolve_threads(n_threads)
         base = self.reserve(target.size * spec.words_per_element(where.dtype))
         key, stream = self._kernel_args()
         _core.fill(kind, kdtype, flat, key, stream, base * BLOCK_WORDS, kparams, nt)
-        return where.result(target)
+        return finish_torch_out(tensor, where.result(target))
 
     def fill_at(self, method: str, out: np.ndarray, offset: int = 0, *,
                 position: Optional[int] = None, row_offsets: Optional[np.ndarray] = None,
@@ -377,6 +381,7 @@ class Generator(NumPyMethods):
             The method's parameters (``loc``, ``scale``, ``low``, ...).
         """
         spec = get_method(method)
+        out, tensor = torch_out_array(out)
         if not isinstance(out, np.ndarray):
             raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
         nt = _threads.resolve_threads(n_threads)
@@ -386,7 +391,7 @@ class Generator(NumPyMethods):
         check_position(start)
         first, rows = piece_rows(offset, row_offsets, out.size)
         if rows is not None and rows.size == 0:
-            return out  # an empty out, nothing to fill
+            return finish_torch_out(tensor, out)  # an empty out, nothing to fill
         wpe = spec.words_per_element(where.dtype)
         if out.size:
             end = (first + out.size if rows is None
@@ -401,7 +406,7 @@ class Generator(NumPyMethods):
         key, stream = self._kernel_args()
         _core.fill(spec.kind, spec.kernel_dtype(where.dtype), out, key, stream,
                    start * BLOCK_WORDS, kparams, nt, rows)
-        return out
+        return finish_torch_out(tensor, out)
 
     # ------------------------------------------------------------ methods --
     def random(self, size: SizeLike = None, dtype: Any = None, out: Optional[np.ndarray] = None,
@@ -419,11 +424,12 @@ class Generator(NumPyMethods):
             ``out`` is given.
         dtype : dtype, optional
             float64 (default), float32, float16 or bfloat16 ("bfloat16" or
-            ``ml_dtypes.bfloat16``).  Defaults to ``out.dtype`` when ``out``
+            ``ml_dtypes.bfloat16``); torch dtypes (``torch.bfloat16``) too.  Defaults to ``out.dtype`` when ``out``
             is given.
-        out : ndarray, optional
-            C-contiguous, writeable array to fill in place; its shape must
-            equal ``size`` when both are given.
+        out : ndarray or torch.Tensor, optional
+            C-contiguous, writeable array to fill in place (a CPU torch
+            tensor is filled through a view of its memory, and returned);
+            its shape must equal ``size`` when both are given.
         n_threads : int, optional
             Threads for this call; default ``omp_get_max_threads()``.
 
