@@ -55,14 +55,32 @@ cdef extern from "fi_kernels.h" nogil:
     int fi_isa_best()
     int fi_isa_active()
     int fi_isa_set(int isa)
+    const char *fi_isa_name(int isa)
+    int fi_build_contracts()
 
 # Kinds and dtypes, as in fi_kernels.h.
 RAW, UNIFORM, NORMAL, TRUNCNORM = 0, 1, 2, 3
 INTEGERS, EXPONENTIAL, LAPLACE, LOGISTIC, GUMBEL, LOGNORMAL = 4, 5, 6, 7, 8, 9
 U32, F32, F64, F16, BF16 = 0, 1, 2, 3, 4
 U8, U16, U64 = 5, 6, 7  # integer widths; U32 serves 32-bit integers too
-ISA_NAMES = ("scalar", "sse2", "avx2", "avx512")
+
+
+def _isa_names():
+    """This build's instruction sets, narrowest first (fi_isa_name)."""
+    names = []
+    while fi_isa_name(len(names)) != NULL:
+        names.append(fi_isa_name(len(names)).decode("ascii"))
+    return tuple(names)
+
+
+ISA_NAMES = _isa_names()
 fi_isa_active()  # pick the instruction set now, before any kernel thread can race to it
+if fi_build_contracts():
+    raise ImportError(
+        "fastinit's C kernels were compiled with floating-point contraction "
+        "(a * b + c fused into one operation, e.g. clang -ffp-contract=fast), which "
+        "changes their bits; rebuild with -ffp-contract=off and without -ffast-math"
+    )
 
 cdef enum:
     # Elements per thread per round: about 4-16 ms of work, the Ctrl-C latency.
@@ -163,6 +181,17 @@ def fill_flat_address():
     double loc, double scale)`` -- single-threaded, GIL-free, for Numba.
     """
     return <uintptr_t>&fi_fill_flat
+
+
+def fill_address():
+    """Address of the C function ``fi_fill`` (see src/fi_kernels.h):
+
+    ``int fi_fill(int kind, int dtype, const fi_stream *s, uint64 word0,
+    int64 n, void *out, const fi_params *p)`` -- single-threaded, GIL-free;
+    for ``fastinit.Philox4x32``'s one-call small draws (every parameter of
+    ``fi_params``, where ``fi_fill_flat`` passes loc and scale only).
+    """
+    return <uintptr_t>&fi_fill
 
 
 def words_per_element(int kind, int dtype):

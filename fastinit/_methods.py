@@ -66,11 +66,13 @@ class FillMethod:
             return _dtypes.integer_kernel_dtype(dtype)
         return _dtypes.kernel_dtype(dtype)
 
-    def target(self, size: SizeLike, dtype: Any, out: Any) -> DrawTarget:
+    def target(self, size: SizeLike, dtype: Any, out: Any, *,
+               fortran_ok: bool = False) -> DrawTarget:
         """Where a draw of this method goes: :func:`resolve_draw` with this
         method's dtypes."""
         return resolve_draw(size, dtype, out, fixed_dtype=self.fixed_dtype,
-                            default_dtype=self.default_dtype, dtype_kind=self.dtype_kind)
+                            default_dtype=self.default_dtype, dtype_kind=self.dtype_kind,
+                            fortran_ok=fortran_ok)
 
     def words_per_element(self, dtype: np.dtype) -> int:
         """Stream words each element consumes (fixed per method and dtype)."""
@@ -94,10 +96,10 @@ def _no_params(dt: np.dtype) -> dict:
 
 
 def _uniform_params(dt: np.dtype, low: float = 0.0, high: float = 1.0) -> dict:
-    for name, value in (("low", low), ("high", high)):
-        if math.isinf(real(value, name)):  # NumPy's error type for an infinite range
-            raise OverflowError(f"{name} must be finite, got {real(value, name)}")
-    lo, hi = finite(low, "low"), finite(high, "high")
+    lo, hi = real(low, "low"), real(high, "high")
+    for name, value in (("low", lo), ("high", hi)):
+        if math.isinf(value):  # NumPy's type for this: the range cannot be represented
+            raise OverflowError(f"{name}={value}: high - low range exceeds valid bounds")
     if lo > hi:
         raise ValueError(f"low must be <= high, got low={lo}, high={hi}")
     width = hi - lo

@@ -8,11 +8,12 @@ import math
 import numbers
 import operator
 import os
+import sys
 from typing import Any, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 
-from ._dtypes import resolve_float_dtype, resolve_integer_dtype
+from ._dtypes import bfloat16, resolve_float_dtype, resolve_integer_dtype
 
 SizeLike = Union[None, int, Sequence[int]]
 
@@ -173,7 +174,8 @@ def allocate(shape: tuple[int, ...], dtype: np.dtype, argname: str = "size") -> 
     if count == 0 and math.prod(d for d in shape if d) * dtype.itemsize > _MAX_DIM:
         # NumPy refuses such empty shapes too, without naming the argument
         raise ValueError(f"{argname}={shape} is too large for an array of {dtype}, even empty")
-    check_memory(nbytes, f"{argname}={shape} of {dtype}")
+    if nbytes > _CHECK_MEMORY_ABOVE:  # (the message is built only for big arrays)
+        check_memory(nbytes, f"{argname}={shape} of {dtype}")
     return np.empty(shape, dtype)
 
 
@@ -188,15 +190,68 @@ def check_memory(nbytes: int, what: str) -> None:
             )
 
 
+def torch_out_array(out: object, argname: str = "out") -> tuple[object, Any]:
+    """``out`` as fastinit fills it: a CPU torch tensor becomes a NumPy view of its memory.
+
+    Returns ``(array, tensor)``: for a ``torch.Tensor``, a zero-copy NumPy view
+    (bfloat16 through its 16-bit words) and the tensor, which the call then
+    returns (see :func:`finish_torch_out`); anything else comes back as is
+    with ``None``.  torch is never imported here: an object can only be a
+    torch tensor if torch is already loaded.
+
+    The tensor must be on the CPU, strided, C-contiguous and of a dtype
+    fastinit fills; it is written outside autograd (as ``torch.nn.init``
+    writes, under ``torch.no_grad``), so a parameter that requires grad can
+    be initialized in place.  Errors name ``argname``.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(out, torch.Tensor):
+        return out, None
+    if torch.overrides.has_torch_function((out,)):
+        raise TypeError(f"{argname} is a {type(out).__name__} with __torch_function__; "
+                        "pass a plain CPU torch.Tensor")
+    if out.is_meta or out.device.type != "cpu":
+        raise ValueError(f"{argname} must be a CPU tensor (fastinit writes its memory in "
+                         f"place), got device {out.device}")
+    if out.layout is not torch.strided or out.is_quantized:
+        raise ValueError(f"{argname} must be a dense (strided) tensor, got {out.layout}")
+    resolve_float_dtype(out.dtype, f"{argname}.dtype")
+    if not out.is_contiguous():
+        raise ValueError(f"{argname} must be C-contiguous")
+    data = out.detach()
+    if data.dtype == torch.bfloat16:  # NumPy has no bfloat16: reinterpret the 16-bit words
+        return data.view(torch.int16).numpy().view(bfloat16), out
+    return data.numpy(), out
+
+
+def finish_torch_out(tensor: Any, result: Any) -> Any:
+    """What a call given a torch ``out`` returns: the tensor, its version counter bumped.
+
+    The write went through a NumPy view, which torch's autograd cannot see;
+    bumping the version counter (as torch's in-place ops do) lets autograd
+    detect that a tensor saved for backward was overwritten.
+    """
+    if tensor is None:
+        return result
+    if not tensor.is_inference():
+        sys.modules["torch"].autograd.graph.increment_version(tensor)
+    return tensor
+
+
 def check_out(out: object, dtype: Optional[np.dtype], shape: Optional[tuple[int, ...]],
-              argname: str = "out") -> np.ndarray:
-    """Validate an ``out=`` array as NumPy's ``check_output`` does."""
+              argname: str = "out", fortran_ok: bool = False) -> np.ndarray:
+    """Validate an ``out=`` array as NumPy's ``check_output`` does.
+
+    ``fortran_ok``: also accept a Fortran-contiguous array (NumPy does for
+    the methods that fill in memory order), filled through its ``.T``.
+    """
     if not isinstance(out, np.ndarray):
         raise TypeError(f"{argname} must be a numpy.ndarray, got {type(out).__name__}")
     if dtype is not None and out.dtype != dtype:
         raise TypeError(f"{argname} has dtype {out.dtype} but dtype={dtype} was requested")
-    if not out.flags.c_contiguous:
-        raise ValueError(f"{argname} must be C-contiguous")
+    if not (out.flags.c_contiguous or (fortran_ok and out.flags.f_contiguous)):
+        raise ValueError(f"{argname} must be C-contiguous" + (" or Fortran-contiguous"
+                                                               if fortran_ok else ""))
     if not out.flags.writeable:
         raise ValueError(f"{argname} must be writeable")
     if not out.flags.aligned:
@@ -227,19 +282,19 @@ class DrawTarget(NamedTuple):
     def result(self, target: np.ndarray) -> Any:
         """What a draw returns: the array, or its one value when ``scalar``.
 
-        As NumPy does, a float64 (or integer) scalar comes back as a Python
-        ``float`` (``int``); other dtypes as NumPy scalars.
+        As NumPy does, one value comes back as a Python ``float`` (float32
+        included, as NumPy's ``random(dtype=np.float32)`` returns; here
+        float16 and bfloat16 too) or ``int``.
         """
         if not self.scalar:
             return target
-        value = target[()]
-        return value.item() if target.dtype == np.float64 or target.dtype.kind in "iu" else value
+        return target[()].item()
 
 
 def resolve_draw(size: SizeLike, dtype: object, out: object, *,
                  default_dtype: object = np.float64, fixed_dtype: Optional[np.dtype] = None,
                  size_name: str = "size", scalar_allowed: bool = True,
-                 dtype_kind: str = "float") -> DrawTarget:
+                 dtype_kind: str = "float", fortran_ok: bool = False) -> DrawTarget:
     """The one rule for ``(size, dtype, out)`` of every draw; nothing is allocated.
 
     Parameters
@@ -263,6 +318,8 @@ def resolve_draw(size: SizeLike, dtype: object, out: object, *,
     dtype_kind : str
         "float" (float64, float32, float16, bfloat16) or "integer" (the
         integer dtypes and bool, for ``integers``).
+    fortran_ok : bool
+        Accept a Fortran-contiguous ``out`` too (filled in memory order).
 
     Returns
     -------
@@ -281,7 +338,7 @@ def resolve_draw(size: SizeLike, dtype: object, out: object, *,
         dt = resolve(default_dtype)
     shape = normalize_size(size, size_name)
     if out is not None:
-        check_out(out, dt, shape)
+        check_out(out, dt, shape, fortran_ok=fortran_ok)
         return DrawTarget(tuple(out.shape), dt, out, False)  # type: ignore[union-attr]
     if shape is None:
         if not scalar_allowed:
@@ -316,7 +373,9 @@ def finite(value: object, argname: str) -> float:
 
 def non_negative(value: object, argname: str) -> float:
     result = finite(value, argname)
-    if math.copysign(1.0, result) < 0:  # as NumPy, -0.0 counts as negative
+    if math.copysign(1.0, result) < 0:  # -0.0 too, as NumPy refuses it
+        if result == 0:
+            raise ValueError(f"{argname} must be non-negative, got -0.0 (NumPy refuses it too)")
         raise ValueError(f"{argname} must be non-negative, got {result}")
     return result
 
