@@ -26,8 +26,11 @@
 
 #include "fi_kernels.h"
 
-static const char *const dtype_names[FI_NDTYPES] = {"u32", "f32", "f64", "f16", "bf16"};
-static const int dtype_sizes[FI_NDTYPES] = {4, 4, 8, 2, 2};
+static const char *const dtype_names[FI_NDTYPES] = {"u32", "f32", "f64", "f16", "bf16",
+                                                    "u8", "u16", "u64"};
+static const int dtype_sizes[FI_NDTYPES] = {4, 4, 8, 2, 2, 1, 2, 8};
+/* a new dtype must be named above (the dump would print a null name) */
+typedef char dtype_tables_cover_every_dtype[FI_NDTYPES == 8 ? 1 : -1];
 
 /* Parameter sets, as fastinit passes them (truncnorm ones from
  * fastinit._truncnorm.truncnorm_params for float32 / float64 outputs). */
@@ -40,6 +43,8 @@ typedef struct {
 /* loc, scale and the bounds the uniforms are clamped to (+-inf: none) */
 #define AFFINE(loc, scale, lo, hi) {loc, scale, 0, 0, 0, 0, lo, hi}
 #define UNBOUNDED(loc, scale) AFFINE(loc, scale, -HUGE_VAL, HUGE_VAL)
+/* integers: low (modulo 2^64) and the number of values (0: all 2^64) */
+#define BOUNDED(low, range) {0, 0, 0, 0, 0, 0, -HUGE_VAL, HUGE_VAL, low, range}
 static const method methods[] = {
     {"raw", FI_RAW, UNBOUNDED(0, 0), UNBOUNDED(0, 0)},
     {"random", FI_UNIFORM, UNBOUNDED(0.0, 1.0), UNBOUNDED(0.0, 1.0)},
@@ -63,6 +68,17 @@ static const method methods[] = {
     {"truncnorm(-3,-2.5)", FI_TRUNCNORM,
      {0.0, 1.0, 0x1.61de1f985b5dcp-10, 0x1.ff4f10f033d25p-1, 0x1.3e7d5d9832f72p-8, 1.0, -3.0, -2.5},
      {0.0, 1.0, 0x1.61de1f985b5dcp-10, 0x1.ff4f10f033d25p-1, 0x1.3e7d5d9832f72p-8, 1.0, -3.0, -2.5}},
+    /* the fast NumPy methods: integers at awkward ranges, the log-based ones */
+    {"integers[0,1000)", FI_INTEGERS, BOUNDED(0, 1000), BOUNDED(0, 1000)},
+    {"integers[-5,2^31-1]", FI_INTEGERS, BOUNDED(0xFFFFFFFFFFFFFFFBull, 0x80000004ull),
+     BOUNDED(0xFFFFFFFFFFFFFFFBull, 0x80000004ull)},
+    {"integers[0,2^62+1)", FI_INTEGERS, BOUNDED(0, 0x4000000000000001ull),
+     BOUNDED(0, 0x4000000000000001ull)},
+    {"integers full", FI_INTEGERS, BOUNDED(0, 0), BOUNDED(0, 0)},
+    {"standard_exponential", FI_EXPONENTIAL, UNBOUNDED(0.0, 1.0), UNBOUNDED(0.0, 1.0)},
+    {"laplace(0.5,2)", FI_LAPLACE, UNBOUNDED(0.5, 2.0), UNBOUNDED(0.5, 2.0)},
+    {"logistic(-1,0.5)", FI_LOGISTIC, UNBOUNDED(-1.0, 0.5), UNBOUNDED(-1.0, 0.5)},
+    {"gumbel(0,1)", FI_GUMBEL, UNBOUNDED(0.0, 1.0), UNBOUNDED(0.0, 1.0)},
 };
 #define NMETHODS (int)(sizeof methods / sizeof methods[0])
 
