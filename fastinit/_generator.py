@@ -1,6 +1,7 @@
 """The NumPy-style Generator over fastinit's Philox4x32-10 streams."""
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from typing import Any, Optional, Union
@@ -260,8 +261,10 @@ class Generator:
         """Uniform floats in the half-open interval [0.0, 1.0).
 
         Drawn on the output format's significand grid: 53 bits (two words)
-        for float64, 24 for float32, 11 for float16, 8 for bfloat16 (one
-        word each), so no value rounds up to 1.0.
+        for float64, 24 for float32 (one word).  float16 and bfloat16 take
+        the float32 value and round it once to nearest even (unbiased: the
+        mean is 1/2 up to rounding), keeping values below 1.0 (stream
+        version 3).
 
         Parameters
         ----------
@@ -291,7 +294,10 @@ class Generator:
 
         As with NumPy, rounding may produce ``high`` itself when the interval
         is wide relative to the dtype's precision.  Computed in float32 for
-        float32/float16/bfloat16 outputs, in float64 for float64.
+        float32/float16/bfloat16 outputs, in float64 for float64.  float16
+        and bfloat16 values are the float32 value (24-bit grid) kept within
+        the dtype's values in [low, high) and rounded once to nearest even:
+        unbiased, and never ``high`` (stream version 3).
 
         Parameters
         ----------
@@ -411,7 +417,23 @@ class Generator:
 # Each returns (kernel kind, kernel parameters) after checking its arguments.
 
 def _random_params(dt: np.dtype) -> tuple[int, dict]:
-    return _core.UNIFORM, {"loc": 0.0, "scale": 1.0}
+    return _core.UNIFORM, {"loc": 0.0, "scale": 1.0, **_narrow_uniform_clamps(dt, 0.0, 1.0)}
+
+
+@functools.lru_cache(maxsize=256)
+def _narrow_uniform_clamps(dt: np.dtype, low: float, high: float) -> dict:
+    """float16/bfloat16 uniforms are rounded to nearest from float32 (stream
+    version 3), which may reach ``high`` or, for bounds the dtype cannot
+    hold, step outside; the kernel clamps to the dtype's values in
+    [low, high) first.  When the dtype has no value there, every sample is
+    the one nearest ``low``."""
+    if dt.itemsize != 2:
+        return {}
+    lo = _truncnorm.inward_bound(low, dt, up=True)
+    hi = _truncnorm.largest_below(high, dt) if high > low else lo
+    if hi < lo:
+        lo = hi = float(np.array(low).astype(dt))
+    return {"clamp_lo": lo, "clamp_hi": hi}
 
 
 def _uniform_params(dt: np.dtype, low: float = 0.0, high: float = 1.0) -> tuple[int, dict]:
@@ -428,7 +450,7 @@ def _uniform_params(dt: np.dtype, low: float = 0.0, high: float = 1.0) -> tuple[
     if dt != np.float64 and abs(hi - lo) > float(np.finfo(np.float32).max):
         raise OverflowError(f"high - low overflows float32, in which {dt} values are computed: "
                             f"low={lo}, high={hi}")
-    return _core.UNIFORM, {"loc": lo, "scale": width}
+    return _core.UNIFORM, {"loc": lo, "scale": width, **_narrow_uniform_clamps(dt, lo, hi)}
 
 
 def _standard_normal_params(dt: np.dtype) -> tuple[int, dict]:

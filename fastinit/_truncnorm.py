@@ -55,6 +55,14 @@ def inward_bound(bound: float, dtype: np.dtype, up: bool) -> float:
     return float(value)
 
 
+def largest_below(bound: float, dtype: np.dtype) -> float:
+    """The largest value of ``dtype`` strictly below ``bound`` (a finite float)."""
+    value = np.array(inward_bound(bound, dtype, up=False)).astype(dtype)
+    if float(value) == bound:
+        value = _step(value, False)
+    return float(value)
+
+
 def max_finite(dtype: np.dtype) -> float:
     """The largest finite value of ``dtype``."""
     return float(_step(np.array(np.inf).astype(dtype), False))

@@ -3,6 +3,7 @@
  * CPU supports at run time, so one binary runs on any x86-64 (no
  * -march=native) and every path gives identical bits (DESIGN.md contract 4).
  */
+#include <math.h>
 #include <string.h>
 #include "fi_kernels.h"
 #include "fi_elements.h"
@@ -44,7 +45,7 @@ static inline int64_t fi_round_up(int64_t n, int64_t block) { return (n + block 
 #undef FI_G
 
 #pragma GCC push_options
-#pragma GCC target("avx2,fma") /* every AVX2 CPU also has FMA3; both are checked */
+#pragma GCC target("avx2,fma,f16c") /* every AVX2 CPU also has FMA3 and F16C; all are checked */
 #define FI_ISA avx2
 #define FI_W 4
 #define FI_G 3
@@ -72,7 +73,8 @@ static int fi_isa_detect(void) {
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
         return FI_ISA_AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+        __builtin_cpu_supports("f16c"))
         return FI_ISA_AVX2;
     return FI_ISA_SSE2;
 #else
@@ -109,6 +111,19 @@ static const fi_fill_fn (*fi_table_for(int isa))[FI_NDTYPES] {
 #endif
     default: return fi_table_scalar;
     }
+}
+
+int fi_narrow(int dtype, const float *in, int64_t n, uint16_t *out) {
+    if (dtype != FI_F16 && dtype != FI_BF16) return -1;
+    switch (fi_isa_active()) {
+#ifdef FI_X86
+    case FI_ISA_AVX512: fi_narrow_avx512(dtype, in, n, out); break;
+    case FI_ISA_AVX2: fi_narrow_avx2(dtype, in, n, out); break;
+    case FI_ISA_SSE2: fi_narrow_sse2(dtype, in, n, out); break;
+#endif
+    default: fi_narrow_scalar(dtype, in, n, out);
+    }
+    return 0;
 }
 
 int fi_words_per_element(int kind, int dtype) {
@@ -150,20 +165,25 @@ int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t str
     fi_params p = {0};
     p.loc = loc;
     p.scale = scale;
+    p.clamp_lo = -INFINITY; /* 16-bit uniforms: no clamp (the Python layer passes [low, high)) */
+    p.clamp_hi = INFINITY;
     return fi_fill(kind, dtype, &s, word0, n, out, &p);
 }
 
-/* The float32-family normal of given words, by the scalar build's blocks
- * (a short last block padded with zero words, whose values are dropped). */
+/* The float32-family normal (truncated when trunc is given) of given words,
+ * by the scalar build's blocks (a short last block padded with zero words,
+ * whose values are dropped). */
 static void fi_normal32_words(const uint32_t *words, int64_t n, void *out, const fi_params *p,
-                              int dtype) {
+                              int dtype, int truncated) {
     const fi_affine32 a = fi_prep_affine32(p);
+    const fi_trunc32 t = fi_prep_trunc32(p);
     for (int64_t i = 0; i < n; i += FI_NORMAL32_BLOCK_SCALAR) {
         uint32_t w[FI_NORMAL32_BLOCK_SCALAR] = {0};
         float x[FI_NORMAL32_BLOCK_SCALAR];
         int64_t m = n - i < FI_NORMAL32_BLOCK_SCALAR ? n - i : FI_NORMAL32_BLOCK_SCALAR;
         memcpy(w, words + i, (size_t)m * sizeof w[0]);
-        fi_normal32_block_scalar(w, x, &a);
+        if (truncated) fi_truncnorm32_block_scalar(w, x, &t);
+        else fi_normal32_block_scalar(w, x, &a);
         for (int64_t k = 0; k < m; k++) {
             if (dtype == FI_F32) ((float *)out)[i + k] = x[k];
             else if (dtype == FI_F16) ((uint16_t *)out)[i + k] = fi_f32_to_f16(x[k]);
@@ -186,16 +206,16 @@ int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, vo
     switch (kind * FI_NDTYPES + dtype) {
     case FI_UNIFORM * FI_NDTYPES + FI_F32: FI_APPLY(float, fi_prep_affine32, fi_elem_uniform_f32); break;
     case FI_UNIFORM * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_affine64, fi_elem_uniform_f64); break;
-    case FI_UNIFORM * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_uniform_f16); break;
-    case FI_UNIFORM * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_uniform_bf16); break;
-    case FI_NORMAL * FI_NDTYPES + FI_F32: fi_normal32_words(words, n, out, p, FI_F32); break;
+    case FI_UNIFORM * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_uniform16, fi_elem_uniform_f16); break;
+    case FI_UNIFORM * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_uniform16, fi_elem_uniform_bf16); break;
+    case FI_NORMAL * FI_NDTYPES + FI_F32: fi_normal32_words(words, n, out, p, FI_F32, 0); break;
     case FI_NORMAL * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_affine64, fi_elem_normal_f64); break;
-    case FI_NORMAL * FI_NDTYPES + FI_F16: fi_normal32_words(words, n, out, p, FI_F16); break;
-    case FI_NORMAL * FI_NDTYPES + FI_BF16: fi_normal32_words(words, n, out, p, FI_BF16); break;
-    case FI_TRUNCNORM * FI_NDTYPES + FI_F32: FI_APPLY(float, fi_prep_trunc32, fi_elem_truncnorm_f32); break;
+    case FI_NORMAL * FI_NDTYPES + FI_F16: fi_normal32_words(words, n, out, p, FI_F16, 0); break;
+    case FI_NORMAL * FI_NDTYPES + FI_BF16: fi_normal32_words(words, n, out, p, FI_BF16, 0); break;
+    case FI_TRUNCNORM * FI_NDTYPES + FI_F32: fi_normal32_words(words, n, out, p, FI_F32, 1); break;
     case FI_TRUNCNORM * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_trunc64, fi_elem_truncnorm_f64); break;
-    case FI_TRUNCNORM * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_trunc32, fi_elem_truncnorm_f16); break;
-    case FI_TRUNCNORM * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_trunc32, fi_elem_truncnorm_bf16); break;
+    case FI_TRUNCNORM * FI_NDTYPES + FI_F16: fi_normal32_words(words, n, out, p, FI_F16, 1); break;
+    case FI_TRUNCNORM * FI_NDTYPES + FI_BF16: fi_normal32_words(words, n, out, p, FI_BF16, 1); break;
     default: return -1;
     }
 #undef FI_APPLY

@@ -42,6 +42,10 @@ int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t str
 int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, void *out,
                        const fi_params *p);
 
+/* float32 -> float16 (FI_F16) or bfloat16 (FI_BF16) bits, rounded to nearest
+ * even, by the active ISA's narrowing step (tests compare the ISAs). */
+int fi_narrow(int dtype, const float *in, int64_t n, uint16_t *out);
+
 int fi_isa_best(void);
 int fi_isa_active(void);
 int fi_isa_set(int isa); /* returns the ISA now active (clamped to the best) */
