@@ -85,13 +85,23 @@ extension = Extension(
     "fastinit._core",
     sources=["fastinit/_core.pyx", "fastinit/src/fi_kernels.c"],
     include_dirs=[numpy.get_include(), "fastinit/src"],
-    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
+                   ("FI_BOUNDSCHECK_BUILD", "1" if os.environ.get("FASTINIT_BOUNDSCHECK") else "0")],
     extra_compile_args=base_flags + compile_openmp,
     extra_link_args=link_openmp,
 )
 
-compiler_directives = {"language_level": 3}
-if os.environ.get("FASTINIT_BOUNDSCHECK"):
-    compiler_directives.update(boundscheck=True, wraparound=True)
+# The one place Cython directives are set (the .pyx has none of its own, so
+# FASTINIT_BOUNDSCHECK=1 -- the sanitizer build -- really turns checks on;
+# fastinit._core.bounds_checked() reports it and a test compares).
+BOUNDSCHECK = bool(os.environ.get("FASTINIT_BOUNDSCHECK"))
+compiler_directives = {
+    "language_level": 3,
+    "boundscheck": BOUNDSCHECK,
+    "wraparound": BOUNDSCHECK,
+    "initializedcheck": BOUNDSCHECK,
+    "nonecheck": False,
+    "cdivision": True,
+}
 
 setup(ext_modules=cythonize([extension], compiler_directives=compiler_directives))

@@ -7,7 +7,7 @@ relative to NumPy PCG64, which is what should agree within noise::
 
     fastinit bench --size 2^28 --ops random,standard_normal --dtypes float32 \\
         --sections table,fresh --json cli.json
-    pytest bench/test_bench_core.py -k issue2 --benchmark-only -o addopts="" \\
+    pytest bench/test_bench_core.py -k large --benchmark-only -o addopts="" \\
         --benchmark-json=pytest.json
     python bench/compare_cli_pytest.py cli.json pytest.json
 """

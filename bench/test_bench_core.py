@@ -5,7 +5,7 @@ so the two report the same kernels on the same sizes.  One group per
 compared operation; in every group NumPy ``Generator(PCG64)`` is the
 reference and a plain parallel store of the same bytes the ceiling.
 
-* ``test_issue2_in_place`` / ``test_issue2_fresh``: issue 2's speed targets,
+* ``test_large_in_place`` / ``test_large_fresh``: the large-array figures:
   2**28 float32 elements: ``standard_normal`` and ``random`` with ``out=``,
   the normal at 1 thread and at all threads, and the fresh allocation
   ``standard_normal(size, dtype=float32)`` against NumPy's same call.
@@ -50,7 +50,7 @@ def _size(n: int) -> str:
 
 @pytest.mark.parametrize("impl,threads", _CANDIDATES, ids=_IDS)
 @pytest.mark.parametrize("op", ["standard_normal", "random"])
-def test_issue2_in_place(run_fill, touched_array, op: str, impl: str, threads: Any) -> None:
+def test_large_in_place(run_fill, touched_array, op: str, impl: str, threads: Any) -> None:
     """2**28 float32 with ``out=``: targets >= 10x (normal), >= 8x (random) NumPy
     PCG64 at all threads, and >= 1.8x from 1 to 2 threads for the normal."""
     out = touched_array(N28, "float32")
@@ -62,7 +62,7 @@ def test_issue2_in_place(run_fill, touched_array, op: str, impl: str, threads: A
     [("fastinit", 1)] if NT > 1 else []) + [("numpy-pcg64", 1), ("torch", None),
                                             ("bandwidth", NT)],
     ids=lambda v: v if isinstance(v, str) else (f"{v}t" if v else "own"))
-def test_issue2_fresh(run_fill, impl: str, threads: Any) -> None:
+def test_large_fresh(run_fill, impl: str, threads: Any) -> None:
     """``standard_normal(2**28, dtype=float32)``, allocation included: target
     >= 10x NumPy's same call.  The baseline is ``np.empty`` + a parallel store."""
     fill = _fill_or_skip(impl, "standard_normal", "float32", n=N28, threads=threads, fresh=True)

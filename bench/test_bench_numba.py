@@ -123,7 +123,7 @@ def test_numba_gallery_laplace_fresh(benchmark):
 
 
 @pytest.mark.benchmark(group=GROUP)
-def test_numba_issue_example_laplace_libm(benchmark, out32):
+def test_numba_readme_laplace_libm(benchmark, out32):
     rng = fastinit.default_rng(0)
     laplace_libm.compile("float32")
     _pedantic(benchmark, lambda: laplace_libm.fill(rng, out32, n_threads=THREADS, scale=0.05))
@@ -137,7 +137,7 @@ _COMPILE_SCRIPT = textwrap.dedent("""
     t0 = time.perf_counter()
     import numba, fastinit
     t1 = time.perf_counter()
-    import bench_issue4_dist as m
+    import bench_custom_dist as m
     seconds = m.laplace.compile("float32")
     k = m.laplace._kernels.fill_f32
     print(json.dumps({"import_s": t1 - t0, "compile_s": seconds,
@@ -171,7 +171,7 @@ def test_first_compile_time(benchmark, tmp_path_factory, cache):
     loads) the float32 fill of the issue's Laplace; ``extra_info['compile_s']``
     is the compile (or cache load) alone."""
     tmp = str(tmp_path_factory.mktemp(f"compile_{cache}"))
-    with open(os.path.join(tmp, "bench_issue4_dist.py"), "w") as f:
+    with open(os.path.join(tmp, "bench_custom_dist.py"), "w") as f:
         f.write(_DIST_MODULE)
     if cache == "warm":
         _run_compile(tmp)  # fill the caches first
@@ -189,7 +189,7 @@ def test_first_compile_time(benchmark, tmp_path_factory, cache):
 _ASM_SCRIPT = textwrap.dedent("""
     import json, re, math, numpy as np, numba, fastinit
     from fastinit.numba import gallery
-    import bench_issue4_dist as m
+    import bench_custom_dist as m
     out = {}
     for name, dist in (("gallery.laplace (fimath.log)", gallery.laplace),
                        ("issue example (math.log)", m.laplace)):
@@ -213,7 +213,7 @@ _ASM_SCRIPT = textwrap.dedent("""
 def test_transform_loop_vectorisation(benchmark, tmp_path):
     """Not a speed figure: records in ``extra_info`` how the float32 tile loop
     compiles (machine code counts) and the SVML lines of ``numba -s``."""
-    with open(tmp_path / "bench_issue4_dist.py", "w") as f:
+    with open(tmp_path / "bench_custom_dist.py", "w") as f:
         f.write(_DIST_MODULE)
     env = dict(os.environ, NUMBA_DISABLE_CACHE="1",  # inspection needs fresh code
                FASTINIT_CACHE_DIR=str(tmp_path / "kernels"),

@@ -1,8 +1,9 @@
 """fastinit: fast, reproducible random fills and weight initializers.
 
 Every value is a pure function of (seed, stream, position): results are
-bit-identical for any thread count, chunking or machine.  See DESIGN.md.
+bit-identical for any thread count, chunking or machine.  See docs/STREAM.md.
 """
+from ._version import STREAM_VERSION, __version__
 from ._core import openmp_enabled, philox4x32
 from ._dtypes import bfloat16
 from ._generator import Generator, default_rng
@@ -20,11 +21,6 @@ from .initializers import (
 )
 from .diagnose import DiagnoseResult, diagnose
 
-__version__ = "0.1.0"
-
-#: Version of the stream contract (DESIGN.md): the bits of every method for a
-#: given seed are frozen per version.
-STREAM_VERSION = 3
 
 __all__ = [
     "Distribution",

@@ -1,5 +1,5 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-# cython: initializedcheck=False, nonecheck=False
+# Cython directives (boundscheck, wraparound, cdivision, ...) are set in one
+# place, setup.py, so that FASTINIT_BOUNDSCHECK=1 really turns the checks on.
 """Parallel orchestration of the C kernels (fastinit/src).
 
 Everything here runs after validation: the Python facade
@@ -64,9 +64,44 @@ fi_isa_active()  # pick the instruction set now, before any kernel thread can ra
 
 cdef enum:
     # Elements per thread per round: about 4-16 ms of work, the Ctrl-C latency.
-    ROUND_PER_THREAD = 1 << 22
+    _ROUND_PER_THREAD = 1 << 22
     # Below this many elements a fill runs on the calling thread only.
-    SERIAL_BELOW = 1 << 15
+    _SERIAL_BELOW = 1 << 15
+
+cdef extern from *:
+    """
+    #ifndef FI_BOUNDSCHECK_BUILD
+    #define FI_BOUNDSCHECK_BUILD 0
+    #endif
+    """
+    int FI_BOUNDSCHECK_BUILD
+
+#: Whether setup.py was asked for bounds checks (FASTINIT_BOUNDSCHECK=1); a
+#: test compares it with what bounds_checked() observes.
+BOUNDSCHECK_REQUESTED = bool(FI_BOUNDSCHECK_BUILD)
+
+# The same two numbers for Python (fastinit._limits re-exports them; the Numba
+# path uses them too): one name and one value each.
+ROUND_PER_THREAD = _ROUND_PER_THREAD
+SERIAL_BELOW = _SERIAL_BELOW
+
+
+def bounds_checked():
+    """True when this build checks memoryview indices (``FASTINIT_BOUNDSCHECK=1``).
+
+    Indexes one past the end of a view of 1 element whose buffer holds 2:
+    with checks on that raises IndexError; with them off it reads the second
+    element (inside the buffer, so no undefined behaviour either way).
+    """
+    buffer = bytearray(2)
+    cdef unsigned char[:] view = buffer
+    view = view[:1]
+    cdef Py_ssize_t past_end = 1
+    try:
+        view[past_end]
+    except IndexError:
+        return True
+    return False
 
 
 def openmp_enabled():
@@ -252,12 +287,12 @@ cdef int _run(const _Job *job, int64_t total, int nt) except -1:
     cdef int *stop_flag = &stop
     cdef int t, team
     cdef int64_t round_elems, r_start, r_end, span, lo, hi
-    if total < SERIAL_BELOW or nt < 1:
+    if total < _SERIAL_BELOW or nt < 1:
         nt = 1
     if nt == 1:
         r_start = 0
         while r_start < total:
-            r_end = min(r_start + ROUND_PER_THREAD, total)
+            r_end = min(r_start + _ROUND_PER_THREAD, total)
             with nogil:
                 _do_span(job, r_start, r_end)
             PyErr_CheckSignals()
@@ -266,7 +301,7 @@ cdef int _run(const _Job *job, int64_t total, int nt) except -1:
     with nogil, parallel(num_threads=nt):
         t = fi_omp_thread_num()
         team = fi_omp_num_threads()  # may be fewer than asked: split by the real team
-        round_elems = <int64_t>team * ROUND_PER_THREAD
+        round_elems = <int64_t>team * _ROUND_PER_THREAD
         r_start = 0
         while r_start < total and not fi_flag_get(stop_flag):
             r_end = min(r_start + round_elems, total)

@@ -1,31 +1,15 @@
 """The NumPy-style Generator over fastinit's Philox4x32-10 streams."""
 from __future__ import annotations
 
-import functools
-import math
 import threading
 from typing import Any, Optional, Union
 
 import numpy as np
 
-from . import _core, _dtypes, _seeding, _threads, _truncnorm
-from ._validation import (
-    SizeLike,
-    allocate,
-    check_out,
-    finite,
-    integer,
-    non_negative,
-    normalize_size,
-    piece_rows,
-    positive,
-    real,
-)
-
-# A stream holds 2**64 words (2**62 Philox blocks): word indices are uint64 in
-# the kernels.  Draws past the end are refused before anything is reserved.
-_BLOCK_LIMIT = 1 << 62
-_WORD_LIMIT = 1 << 64
+from . import _core, _seeding, _threads
+from ._limits import (BLOCK_WORDS, blocks_for_words, check_position, check_stream_end)
+from ._methods import METHODS, get_method
+from ._validation import SizeLike, check_out, integer, piece_rows, resolve_draw
 
 # One lock for every spawn: SeedSequence objects can be shared between
 # generators (pickled copies, default_rng(seq) twice).
@@ -37,7 +21,7 @@ class Generator:
 
     Element ``i`` of every fill is a pure function of (key, stream id, stream
     position + i), so results do not depend on the thread count, on how the
-    work is split, or on the machine (see DESIGN.md, "stream contract").
+    work is split, or on the machine (see docs/STREAM.md).
     Each call takes the next unused range of the stream; a shared Generator
     is thread-safe and gives concurrent calls disjoint ranges.
 
@@ -116,8 +100,7 @@ class Generator:
         stream_id, block = int(value["stream_id"]), int(value["position"])
         if not 0 <= stream_id < 2**64:
             raise ValueError("state['stream_id'] must be a 64-bit unsigned int")
-        if not 0 <= block < _BLOCK_LIMIT:
-            raise ValueError("state['position'] must be in [0, 2**62)")
+        check_position(block, "state['position']")
         with self._lock:
             self._key, self._stream_id, self._block = key, stream_id, block
 
@@ -158,48 +141,61 @@ class Generator:
                                      pool_size=self._seed_seq.pool_size)
         return Generator._from_state(seq, self._key, stream_id, 0)
 
-    # ------------------------------------------------------------- plumbing --
-    def _reserve(self, n_words: int) -> int:
-        """Take the next ``n_words`` words (rounded up to whole blocks); return
-        the first block.  The lock makes concurrent callers' ranges disjoint."""
-        blocks = -(-n_words // 4)
+    # ------------------------------------------------- extension surface --
+    #: Names of the core's fill methods, as :meth:`fill_at` takes them.
+    fill_methods: tuple[str, ...] = tuple(METHODS)
+
+    def reserve(self, n_words: int) -> int:
+        """Take the next ``n_words`` words of this stream; return the first block.
+
+        The range is rounded up to whole Philox blocks (4 words) and is never
+        handed out again by this generator: a lock makes concurrent callers'
+        ranges disjoint.  This is what every draw does before filling; an
+        extension (a Dask graph, a custom kernel) reserves the range of a draw
+        here and fills it with :meth:`fill_at` at the returned position, so its
+        values are those a local call would have made.
+
+        Parameters
+        ----------
+        n_words : int
+            Words the draw consumes (elements times words per element).
+
+        Returns
+        -------
+        int
+            The stream position (Philox block) where the reserved range starts.
+
+        Raises
+        ------
+        ValueError
+            When the range would run past the end of the stream (2**64 words);
+            nothing is reserved.
+        """
+        n = integer(n_words, "n_words")
+        if n < 0:
+            raise ValueError(f"n_words must be non-negative, got {n}")
+        blocks = blocks_for_words(n)
         with self._lock:
             start = self._block
-            if start + blocks > _BLOCK_LIMIT:
-                raise OverflowError("this stream is exhausted (it holds 2**64 words)")
+            check_stream_end(start, (start + blocks) * BLOCK_WORDS)
             self._block = start + blocks
         return start
 
     def _kernel_args(self) -> tuple[tuple[int, int], tuple[int, int]]:
         return self._key, _seeding.split64(self._stream_id)
 
-    def _target(self, method: str, size: SizeLike, dtype: Any, out: Optional[np.ndarray],
-                params: dict) -> tuple[np.ndarray, int, int, dict, bool]:
-        """Validate everything and allocate the output; nothing is written."""
-        shape = normalize_size(size)
-        if method == "random_raw":
-            dt = np.dtype(np.uint32)
-        else:
-            dt = _dtypes.resolve_output_dtype(dtype, out)
-        if out is not None:
-            check_out(out, dt, shape)
-        kind, kparams = _METHODS[method](dt, **params)
-        code = _core.U32 if method == "random_raw" else _dtypes.kernel_dtype(dt)
-        scalar = out is None and shape is None
-        target = out if out is not None else allocate(shape if shape is not None else (), dt)
-        return target, kind, code, kparams, scalar
-
     def _draw(self, method: str, size: SizeLike, dtype: Any, out: Optional[np.ndarray],
               n_threads: Optional[int], **params: Any) -> Any:
+        spec = METHODS[method]
         nt = _threads.resolve_threads(n_threads)
-        target, kind, code, kparams, scalar = self._target(method, size, dtype, out, params)
-        base = self._reserve(target.size * _core.words_per_element(kind, code))
+        where = resolve_draw(size, dtype, out, fixed_dtype=spec.fixed_dtype)
+        kparams = spec.kernel_params(where.dtype, params)
+        target = where.array()
+        base = self.reserve(target.size * spec.words_per_element(where.dtype))
         key, stream = self._kernel_args()
-        _core.fill(kind, code, target, key, stream, base * 4, kparams, nt)
-        if scalar:
-            value = target[()]
-            return value.item() if target.dtype in (np.float64, np.uint32) else value
-        return target
+        _core.fill(spec.kind, spec.kernel_dtype(where.dtype), target, key, stream,
+                   base * BLOCK_WORDS, kparams, nt)
+        return where.result(target)
 
     def fill_at(self, method: str, out: np.ndarray, offset: int = 0, *,
                 position: Optional[int] = None, row_offsets: Optional[np.ndarray] = None,
@@ -231,29 +227,32 @@ class Generator:
         **params
             The method's parameters (``loc``, ``scale``, ``low``, ...).
         """
-        if method not in _METHODS:
-            raise ValueError(f"method must be one of {sorted(_METHODS)}, got {method!r}")
+        spec = get_method(method)
         if not isinstance(out, np.ndarray):
             raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
         nt = _threads.resolve_threads(n_threads)
-        target, kind, code, kparams, _ = self._target(method, None, None, out, params)
+        where = resolve_draw(None, None, out, fixed_dtype=spec.fixed_dtype)
+        kparams = spec.kernel_params(where.dtype, params)
         start = self._block if position is None else integer(position, "position")
-        if not 0 <= start < _BLOCK_LIMIT:
-            raise ValueError(f"position must be in [0, 2**62), got {start}")
-        first, rows = piece_rows(offset, row_offsets, target.size)
+        check_position(start)
+        first, rows = piece_rows(offset, row_offsets, out.size)
+        if rows is not None and rows.size == 0:
+            return out  # an empty out, nothing to fill
+        wpe = spec.words_per_element(where.dtype)
+        if out.size:
+            end = (first + out.size if rows is None
+                   else int(rows.max()) + out.size // rows.size)
+            check_stream_end(start, start * BLOCK_WORDS + end * wpe)
         if rows is None:
-            rows = np.array([first], dtype=np.int64)
-        elif rows.size == 0:
-            return target  # an empty out, nothing to fill
-        if target.size:
-            wpe = _core.words_per_element(kind, code)
-            last_word = start * 4 + (int(rows.max()) + target.size // rows.size) * wpe
-            if last_word > _WORD_LIMIT:
-                raise ValueError(f"position={start} with these offsets runs past the end of "
-                                 f"the stream (2**64 words)")
+            # Whole blocks of the offset move into the position, so that any
+            # offset inside the stream fits the kernels' int64 element index.
+            skipped = first // BLOCK_WORDS * BLOCK_WORDS
+            start += skipped * wpe // BLOCK_WORDS
+            rows = np.array([first - skipped], dtype=np.int64)
         key, stream = self._kernel_args()
-        _core.fill(kind, code, target, key, stream, start * 4, kparams, nt, rows)
-        return target
+        _core.fill(spec.kind, spec.kernel_dtype(where.dtype), out, key, stream,
+                   start * BLOCK_WORDS, kparams, nt, rows)
+        return out
 
     # ------------------------------------------------------------ methods --
     def random(self, size: SizeLike = None, dtype: Any = None, out: Optional[np.ndarray] = None,
@@ -408,93 +407,12 @@ class Generator:
         **params
             The distribution's keyword parameters.
         """
-        from .numba import sample
-
-        return sample(self, dist, size=size, dtype=dtype, out=out, n_threads=n_threads, **params)
-
-
-# ----------------------------------------------------- method parameters --
-# Each returns (kernel kind, kernel parameters) after checking its arguments.
-
-def _random_params(dt: np.dtype) -> tuple[int, dict]:
-    return _core.UNIFORM, {"loc": 0.0, "scale": 1.0, **_narrow_uniform_clamps(dt, 0.0, 1.0)}
-
-
-@functools.lru_cache(maxsize=256)
-def _narrow_uniform_clamps(dt: np.dtype, low: float, high: float) -> dict:
-    """float16/bfloat16 uniforms are rounded to nearest from float32 (stream
-    version 3), which may reach ``high`` or, for bounds the dtype cannot
-    hold, step outside; the kernel clamps to the dtype's values in
-    [low, high) first.  When the dtype has no value there, every sample is
-    the one nearest ``low``."""
-    if dt.itemsize != 2:
-        return {}
-    lo = _truncnorm.inward_bound(low, dt, up=True)
-    hi = _truncnorm.largest_below(high, dt) if high > low else lo
-    if hi < lo:
-        lo = hi = float(np.array(low).astype(dt))
-    return {"clamp_lo": lo, "clamp_hi": hi}
-
-
-def _uniform_params(dt: np.dtype, low: float = 0.0, high: float = 1.0) -> tuple[int, dict]:
-    lo, hi = finite(low, "low"), finite(high, "high")
-    if lo > hi:
-        raise ValueError(f"low must be <= high, got low={lo}, high={hi}")
-    width = hi - lo
-    if math.isinf(width):
-        raise OverflowError(f"high - low overflows: low={lo}, high={hi}")
-    largest = _largest_finite(dt)
-    if max(abs(lo), abs(hi)) > largest:
-        raise ValueError(f"low={lo} and high={hi} must lie within the range of {dt} "
-                         f"(+-{largest:.6g})")
-    if dt != np.float64 and abs(hi - lo) > float(np.finfo(np.float32).max):
-        raise OverflowError(f"high - low overflows float32, in which {dt} values are computed: "
-                            f"low={lo}, high={hi}")
-    return _core.UNIFORM, {"loc": lo, "scale": width, **_narrow_uniform_clamps(dt, lo, hi)}
-
-
-def _standard_normal_params(dt: np.dtype) -> tuple[int, dict]:
-    return _core.NORMAL, {"loc": 0.0, "scale": 1.0}
-
-
-def _normal_params(dt: np.dtype, loc: float = 0.0, scale: float = 1.0) -> tuple[int, dict]:
-    mean, std = finite(loc, "loc"), non_negative(scale, "scale")
-    # the largest |z| a draw can produce: 6.34 from one word, 9.16 from two
-    z_max = 9.2 if dt == np.float64 else 6.4
-    largest = _largest_finite(dt)
-    if abs(mean) + z_max * std > largest:
-        raise ValueError(f"loc={mean}, scale={std}: samples up to |loc| + {z_max} * scale would "
-                         f"overflow {dt} (largest {largest:.6g})")
-    return _core.NORMAL, {"loc": mean, "scale": std}
-
-
-def _truncated_normal_params(dt: np.dtype, loc: float = 0.0, scale: float = 1.0,
-                             a: float = -2.0, b: float = 2.0) -> tuple[int, dict]:
-    mean, std = finite(loc, "loc"), positive(scale, "scale")
-    lo, hi = real(a, "a"), real(b, "b")
-    if not lo < hi:
-        raise ValueError(f"a must be < b, got a={lo}, b={hi}")
-    return _core.TRUNCNORM, _truncnorm.truncnorm_params(mean, std, lo, hi, dt)
-
-
-def _random_raw_params(dt: np.dtype) -> tuple[int, dict]:
-    return _core.RAW, {}
-
-
-def _largest_finite(dt: np.dtype) -> float:
-    import ml_dtypes
-
-    return float(ml_dtypes.finfo(dt).max)
-
-
-_METHODS = {
-    "random": _random_params,
-    "uniform": _uniform_params,
-    "standard_normal": _standard_normal_params,
-    "normal": _normal_params,
-    "truncated_normal": _truncated_normal_params,
-    "random_raw": _random_raw_params,
-}
+        # The distribution knows how to draw itself (fastinit.numba); asking it
+        # keeps this module free of any import of the Numba layer above it.
+        if not callable(getattr(dist, "sample", None)):
+            raise TypeError(f"dist must be a fastinit.Distribution (made with "
+                            f"fastinit.distribution), got {type(dist).__name__}")
+        return dist.sample(self, size=size, dtype=dtype, out=out, n_threads=n_threads, **params)
 
 
 def default_rng(seed: Union[_seeding.SeedLike, Generator] = None) -> Generator:

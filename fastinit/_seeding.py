@@ -1,4 +1,4 @@
-"""Seeds to Philox keys, and names to stream ids (DESIGN.md contract 5).
+"""Seeds to Philox keys, and names to stream ids (docs/STREAM.md, promise 6).
 
 A seed (int, None, or ``numpy.random.SeedSequence``) becomes the 64-bit
 Philox key through ``SeedSequence.generate_state``.  A stream id is 64 bits

@@ -28,7 +28,11 @@ _override: contextvars.ContextVar[Optional[int]] = contextvars.ContextVar(
 )
 
 
-def _check_count(n_threads: object, argname: str) -> int:
+def check_thread_count(n_threads: object, argname: str = "n_threads") -> int:
+    """An explicit thread count as an int: negative counts from the end, 0 refused.
+
+    TypeError (not an int) / ValueError (0) naming ``argname``.
+    """
     try:
         n = operator.index(n_threads)
     except TypeError:
@@ -45,7 +49,7 @@ def resolve_threads(n_threads: Optional[int] = None) -> int:
     max_threads = min(_core.omp_max_threads(), MAX_THREADS)
     if n_threads is None:
         return max_threads
-    n = _check_count(n_threads, "n_threads")
+    n = check_thread_count(n_threads, "n_threads")
     if n < 0:
         return max(1, max_threads + 1 + n)
     return min(n, MAX_THREADS)
@@ -67,7 +71,7 @@ def threads(n_threads: Optional[int]) -> Iterator[None]:
     ...     x = fastinit.default_rng(0).random(10)
     """
     if n_threads is not None:
-        _check_count(n_threads, "n_threads")
+        check_thread_count(n_threads, "n_threads")
     token = _override.set(n_threads)
     try:
         yield

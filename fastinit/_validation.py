@@ -8,9 +8,11 @@ import math
 import numbers
 import operator
 import os
-from typing import Optional, Sequence, Union
+from typing import Any, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
+
+from ._dtypes import resolve_float_dtype
 
 SizeLike = Union[None, int, Sequence[int]]
 
@@ -200,6 +202,83 @@ def check_out(out: object, dtype: Optional[np.dtype], shape: Optional[tuple[int,
     if shape is not None and tuple(out.shape) != shape:
         raise ValueError(f"size {shape} does not match the shape {out.shape} of {argname}")
     return out
+
+
+class DrawTarget(NamedTuple):
+    """Where a draw goes, resolved from ``(size, dtype, out)`` by :func:`resolve_draw`."""
+
+    #: The output shape (``out.shape`` when only ``out`` is given).
+    shape: tuple[int, ...]
+    #: The output dtype.
+    dtype: np.dtype
+    #: The caller's ``out`` (validated), or None.
+    out: Optional[np.ndarray]
+    #: True when the caller gave neither ``size`` nor ``out``: return one value.
+    scalar: bool
+
+    def array(self, argname: str = "size") -> np.ndarray:
+        """``out``, or a new array of ``shape`` and ``dtype`` (memory checked first)."""
+        return self.out if self.out is not None else allocate(self.shape, self.dtype, argname)
+
+    def result(self, target: np.ndarray) -> Any:
+        """What a draw returns: the array, or its one value when ``scalar``.
+
+        As NumPy does, a float64 (or integer) scalar comes back as a Python
+        ``float`` (``int``); other dtypes as NumPy scalars.
+        """
+        if not self.scalar:
+            return target
+        value = target[()]
+        return value.item() if target.dtype == np.float64 or target.dtype.kind in "iu" else value
+
+
+def resolve_draw(size: SizeLike, dtype: object, out: object, *,
+                 default_dtype: object = np.float64, fixed_dtype: Optional[np.dtype] = None,
+                 size_name: str = "size", scalar_allowed: bool = True) -> DrawTarget:
+    """The one rule for ``(size, dtype, out)`` of every draw; nothing is allocated.
+
+    Parameters
+    ----------
+    size : int, tuple of ints or None
+        Output shape.  ``None`` means ``out.shape`` when ``out`` is given,
+        else one value (``scalar_allowed``) or an error naming ``size_name``.
+    dtype : dtype or None
+        ``None`` means ``out.dtype`` when ``out`` is given, else ``default_dtype``.
+    out : ndarray or None
+        Validated as NumPy's ``check_output`` does (dtype, shape, contiguity,
+        writeable, aligned, native byte order).
+    default_dtype : dtype
+        float64 for Generator methods (NumPy's default), float32 for initializers.
+    fixed_dtype : numpy.dtype, optional
+        The only dtype a method produces (uint32 for ``random_raw``).
+    size_name : str
+        The argument's name in messages ("size", or "shape" for initializers).
+    scalar_allowed : bool
+        Whether ``size=None`` without ``out`` means one value.
+
+    Returns
+    -------
+    DrawTarget
+    """
+    if out is not None and not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
+    if fixed_dtype is not None:
+        dt = fixed_dtype
+    elif dtype is not None:
+        dt = resolve_float_dtype(dtype)
+    elif out is not None:
+        dt = resolve_float_dtype(out.dtype, "out.dtype")  # type: ignore[union-attr]
+    else:
+        dt = resolve_float_dtype(default_dtype)
+    shape = normalize_size(size, size_name)
+    if out is not None:
+        check_out(out, dt, shape)
+        return DrawTarget(tuple(out.shape), dt, out, False)  # type: ignore[union-attr]
+    if shape is None:
+        if not scalar_allowed:
+            raise TypeError(f"{size_name} is required unless out= is given")
+        return DrawTarget((), dt, None, True)
+    return DrawTarget(shape, dt, None, False)
 
 
 def real(value: object, argname: str) -> float:

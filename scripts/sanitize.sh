@@ -90,7 +90,7 @@ if [ "$short" = 1 ]; then
     tests=(tests/guarantees/test_inputs.py tests/guarantees/test_concurrency.py
            tests/guarantees/test_interrupts.py)
     for f in tests/core/test_philox.py tests/core/test_invariance.py tests/core/test_errors.py \
-             tests/core/test_streams.py; do
+             tests/core/test_streams.py tests/core/test_limits.py; do
         [ -e "$f" ] && tests+=("$f")
     done
 else

@@ -45,7 +45,7 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from fastinit.model import init_model, load_spec, presets
-    from fastinit.model._atomic import format_bytes
+    from fastinit.model import format_bytes
 
     if args.list_presets:
         print(presets.table())

@@ -10,7 +10,7 @@ Two faces over the same code:
   ``get_config()`` / ``from_config()`` and string identifiers
   (``fastinit.get("glorot_uniform")``).
 
-Conventions (DESIGN.md) are explicit: every initializer whose result
+Conventions (docs/CONVENTIONS.md) are explicit: every initializer whose result
 depends on them takes ``layout`` -- ``"torch"`` (weights ``(out, in, *k)``,
 plain normals, absolute truncation bounds, orthogonal rows = dim 0, dirac
 centre ``k // 2``) or ``"keras"`` / ``"jax"`` (weights ``(*k, in, out)``,
@@ -27,7 +27,8 @@ to** ``layout="keras"``, because they mirror ``keras.initializers``.
 Elementwise initializers have :meth:`Initializer.plan`; orthogonal, identity,
 dirac and sparse do not.
 """
-from ._base import Initializer, deserialize, get, registered_names, serialize
+from ._base import Initializer, constant_bits, deserialize, get, registered_names, \
+    resolve_plan_args, serialize
 from ._constant import Constant, Ones, Zeros, constant, ones, zeros
 from ._fans import LAYOUTS, compute_fans
 from ._gain import calculate_gain
@@ -65,4 +66,6 @@ __all__ = FUNCTIONS + [
     "LecunUniform", "LecunNormal",
     "Orthogonal", "Identity", "Eye", "Dirac", "Sparse",
     "TorchDefaultWeight", "TorchDefaultBias",
+    # for adapters that fill block by block (fastinit.dask)
+    "constant_bits", "resolve_plan_args",
 ]

@@ -16,9 +16,9 @@ from typing import Any, Callable, ClassVar, Optional, Union
 import ml_dtypes
 import numpy as np
 
-from .. import _core, _dtypes, _threads
+from .. import _core, _threads
 from .._generator import Generator, default_rng
-from .._validation import SizeLike, allocate, check_out, finite, normalize_size
+from .._validation import SizeLike, allocate, finite, resolve_draw
 
 Plan = tuple[str, dict]
 
@@ -109,23 +109,9 @@ def resolve_target(shape: SizeLike, dtype: Any, out: Optional[np.ndarray]
     shape : tuple of ints
     dtype : numpy.dtype
     """
-    if out is not None and not isinstance(out, np.ndarray):
-        raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
-    if dtype is None:
-        dt = (_dtypes.resolve_float_dtype(out.dtype, "out.dtype") if out is not None
-              else np.dtype(np.float32))
-    else:
-        dt = _dtypes.resolve_float_dtype(dtype)
-    if shape is None:
-        if out is None:
-            raise TypeError("shape is required unless out= is given")
-        dims = tuple(out.shape)
-    else:
-        dims = normalize_size(shape, "shape")
-    assert dims is not None
-    if out is not None:
-        check_out(out, dt, dims)
-    return dims, dt
+    where = resolve_draw(shape, dtype, out, default_dtype=np.float32, size_name="shape",
+                         scalar_allowed=False)
+    return where.shape, where.dtype
 
 
 def resolve_plan_args(shape: SizeLike, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
@@ -144,10 +130,8 @@ def resolve_plan_args(shape: SizeLike, dtype: Any) -> tuple[tuple[int, ...], np.
     """
     if shape is None:
         raise TypeError("shape is required")
-    dims = normalize_size(shape, "shape")
-    assert dims is not None
-    dt = np.dtype(np.float32) if dtype is None else _dtypes.resolve_float_dtype(dtype)
-    return dims, dt
+    where = resolve_draw(shape, dtype, None, default_dtype=np.float32, size_name="shape")
+    return where.shape, where.dtype
 
 
 def constant_bits(value: float, dtype: np.dtype, argname: str = "value") -> int:
@@ -260,10 +244,18 @@ class Initializer:
         dims, dt = resolve_target(shape, dtype, out)
         if n_threads is not None:
             _threads.resolve_threads(n_threads)  # validate before drawing
-        gen = self._generator(seed, rng)
+        gen = self.generator(seed, rng)
         return self._fill(dims, dt, gen, out, n_threads)
 
-    def _generator(self, seed: Any, rng: Optional[Generator]) -> Optional[Generator]:
+    def generator(self, seed: Any = None, rng: Optional[Generator] = None
+                  ) -> Optional[Generator]:
+        """The generator a call with these ``seed``/``rng`` arguments draws from.
+
+        ``rng`` if given (it advances), else ``default_rng(seed)``, else
+        ``default_rng(self.seed)``; None for initializers that draw nothing.
+        Adapters that fill block by block (``fastinit.dask``) use it to draw
+        exactly what the local call would.
+        """
         if rng is not None:
             if seed is not None:
                 raise ValueError("pass seed or rng, not both")

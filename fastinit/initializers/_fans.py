@@ -1,6 +1,6 @@
 """Fan-in / fan-out of a weight shape, in each framework's layout.
 
-Layouts (``layout=``), see DESIGN.md "Conventions to make explicit":
+Layouts (``layout=``), see docs/CONVENTIONS.md:
 
 ``"torch"``
     ``(out, in, *kernel)``, as ``torch.nn.init._calculate_fan_in_and_fan_out``:

@@ -1,6 +1,6 @@
 """Orthogonal initializer: a Haar-distributed (semi-)orthogonal matrix.
 
-Flattening (DESIGN.md): PyTorch ``orthogonal_`` takes rows = ``shape[0]``,
+Flattening (docs/CONVENTIONS.md): PyTorch ``orthogonal_`` takes rows = ``shape[0]``,
 cols = the rest; Keras ``Orthogonal`` takes cols = ``shape[-1]``, rows = the
 rest; JAX ``orthogonal(column_axis)`` takes cols = ``shape[column_axis]``.
 The ``rows x cols`` matrix has orthonormal rows when rows <= cols and

@@ -4,7 +4,7 @@ Defaults follow Keras' ``RandomNormal(mean=0, stddev=0.05)``,
 ``RandomUniform(minval=-0.05, maxval=0.05)`` and
 ``TruncatedNormal(mean=0, stddev=0.05)``.
 
-Truncated-normal bounds differ between the frameworks (DESIGN.md):
+Truncated-normal bounds differ between the frameworks (docs/CONVENTIONS.md):
 
 * ``layout="keras"`` / ``"jax"``: ``a`` and ``b`` count standard deviations
   from the mean (JAX's ``lower``/``upper``; Keras fixes them at -2, 2),

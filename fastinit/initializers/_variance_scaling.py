@@ -21,7 +21,7 @@ PyTorch (``torch.nn.init``), used by the presets with ``layout="torch"``::
     xavier_normal_    std = gain * sqrt(2 / (fan_in + fan_out)), N(0, std**2)
     xavier_uniform_   bound = sqrt(3) * gain * sqrt(2 / (fan_in + fan_out))
 
-so in PyTorch "normal" is a plain normal (DESIGN.md conventions table).  The
+so in PyTorch "normal" is a plain normal (docs/CONVENTIONS.md).  The
 presets carry PyTorch's arguments in every layout: with ``layout="keras"`` /
 ``"jax"`` He's ``a``/``nonlinearity`` and Glorot's ``gain`` set
 ``scale = gain**2``.
@@ -173,7 +173,7 @@ class _Preset(VarianceScaling):
         self.mode = mode
         if self._kind == "uniform":
             self.distribution = "uniform"
-        else:  # "normal": plain in PyTorch, truncated in Keras/JAX (DESIGN.md)
+        else:  # "normal": plain in PyTorch, truncated in Keras/JAX (docs/CONVENTIONS.md)
             self.distribution = ("untruncated_normal" if self.layout == "torch"
                                  else "truncated_normal")
         self.seed = check_seed(seed)

@@ -17,10 +17,13 @@ Examples
 >>> weights["wte.weight"].shape
 (1000, 64)
 """
-from ._init import init_model, init_tensor
+from ._atomic import format_bytes
+from ._fill import fill_tensors
+from ._init import SeedOrGenerator, init_model, init_tensor
+from ._initializers import is_layout_aware
 from ._presets import Preset, Presets, presets
 from ._progress import ProgressEvent
-from ._spec import ModelSpec, TensorSpec, load_spec
+from ._spec import ENTRY_KEYS, ModelSpec, TensorSpec, load_spec, parse_entry
 
 __all__ = [
     "ModelSpec",
@@ -32,4 +35,11 @@ __all__ = [
     "init_tensor",
     "load_spec",
     "presets",
+    # for adapters that fill framework tensors from a spec (fastinit.torch)
+    "ENTRY_KEYS",
+    "SeedOrGenerator",
+    "fill_tensors",
+    "format_bytes",
+    "is_layout_aware",
+    "parse_entry",
 ]

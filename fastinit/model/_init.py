@@ -10,6 +10,7 @@ from .._generator import Generator, default_rng
 from .._seeding import SeedLike
 from .._threads import resolve_threads
 from .._validation import check_out, memory_available_bytes
+from .._version import STREAM_VERSION, __version__
 from ._atomic import PathLike, check_target, format_bytes
 from ._fill import fill_tensors
 from ._progress import ProgressLike, Tracker
@@ -21,11 +22,9 @@ SeedOrGenerator = Union[SeedLike, Generator]
 
 def _file_metadata(model: ModelSpec, rng: Generator) -> dict[str, str]:
     """The spec's metadata plus what is needed to regenerate the file."""
-    import fastinit
-
     metadata = {"format": "pt", **model.metadata,
-                "fastinit.version": fastinit.__version__,
-                "fastinit.stream_version": str(fastinit.STREAM_VERSION)}
+                "fastinit.version": __version__,
+                "fastinit.stream_version": str(STREAM_VERSION)}
     seq = rng.seed_seq
     # The seed that init_tensor() takes to give the same values (when an int does).
     if rng.stream_id == 0 and not seq.spawn_key and isinstance(seq.entropy, int):

@@ -15,29 +15,22 @@ from typing import Any, Callable, Mapping, Optional, Union, overload
 import numpy as np
 
 from .. import _dtypes, _threads
+from .._generator import Generator
+from .._limits import BLOCK_WORDS, ROUND_PER_THREAD, SERIAL_BELOW, check_position, check_stream_end
 from .._validation import (
     SizeLike,
-    allocate,
     check_out,
     finite as _finite,
     integer,
     non_negative as _non_negative,
-    normalize_size,
     piece_rows,
     positive as _positive,
     real as _real,
+    resolve_draw,
 )
 
 __all__ = ["CompileError", "NonFiniteError", "Distribution", "distribution", "sample", "fill_at"]
 
-_BLOCK_LIMIT = 1 << 64
-#: The Numba path indexes stream words with int64.
-_WORD_LIMIT = 1 << 63
-#: Below this many elements a fill runs on one thread (as the C core does).
-_SERIAL_BELOW = 1 << 15
-#: Tiles per thread per call into the kernel: ~4M elements, then Python gets
-#: control back (Ctrl-C is seen between rounds).
-_ROUND_TILES_PER_THREAD = 4096
 
 _MODE_OF = {
     np.dtype(np.float64): "f64",
@@ -513,8 +506,6 @@ def _check_dist(dist: object) -> Distribution:
 
 
 def _check_rng(rng: object) -> Any:
-    from .._generator import Generator
-
     if not isinstance(rng, Generator):
         raise TypeError(f"rng must be a fastinit.Generator, got {type(rng).__name__}")
     return rng
@@ -563,22 +554,15 @@ def sample(rng: Any, dist: Distribution, size: SizeLike = None, dtype: Any = Non
     rng = _check_rng(rng)
     dist = _check_dist(dist)
     nt = _threads.resolve_threads(n_threads)
-    shape = normalize_size(size)
-    dt = _dtypes.resolve_output_dtype(dtype, out)
-    if out is not None:
-        check_out(out, dt, shape)
+    where = resolve_draw(size, dtype, out)
     values = dist.bind(params)
-    dist._ensure_compiled(_MODE_OF[dt], values)  # compile errors come before any draw
-    scalar = out is None and shape is None
-    target = out if out is not None else allocate(shape if shape is not None else (), dt)
+    dist._ensure_compiled(_MODE_OF[where.dtype], values)  # compile errors come before any draw
+    target = where.array()
     n = target.size
     _check_word_range(rng.position, 0, n, dist.words_per_element)  # before reserving
-    base = rng._reserve(n * dist.words_per_element)
+    base = rng.reserve(n * dist.words_per_element)
     _fill(dist, rng, target, base, 0, None, nt, values)
-    if scalar:
-        value = target[()]
-        return value.item() if target.dtype == np.float64 else value
-    return target
+    return where.result(target)
 
 
 def fill_at(rng: Any, dist: Distribution, out: np.ndarray, offset: int = 0, *,
@@ -620,8 +604,7 @@ def fill_at(rng: Any, dist: Distribution, out: np.ndarray, offset: int = 0, *,
     dt = _dtypes.resolve_float_dtype(out.dtype, "out.dtype")
     values = dist.bind(params)
     start = rng.position if position is None else integer(position, "position")
-    if not 0 <= start < _BLOCK_LIMIT:
-        raise ValueError(f"position must be in [0, 2**64), got {start}")
+    check_position(start)
     first, rows = piece_rows(offset, row_offsets, out.size)
     if rows is not None and rows.size == 0:
         return out  # an empty out, nothing to fill
@@ -631,15 +614,12 @@ def fill_at(rng: Any, dist: Distribution, out: np.ndarray, offset: int = 0, *,
 
 
 def _check_word_range(position: int, first: int, stop: int, wpe: int) -> None:
-    """OverflowError naming ``position`` when elements ``first .. stop`` of a
-    draw at ``position`` (whole tiles of them) reach stream word 2**63."""
+    """The stream-end check of every path (fastinit._limits) for elements
+    ``first .. stop`` of a draw at ``position``; the kernel reads whole tiles of
+    uniforms, so the range is rounded up to a tile."""
     from ._codegen import TILE
 
-    last_word = 4 * position + wpe * (-(-stop // TILE) * TILE)
-    if last_word >= _WORD_LIMIT:
-        raise OverflowError(
-            f"position={position}: the Numba path addresses stream words below 2**63 "
-            f"(position < 2**61 blocks); this draw (elements {first} to {stop}) goes past that")
+    check_stream_end(position, BLOCK_WORDS * position + wpe * (-(-stop // TILE) * TILE))
 
 
 def _fill(dist: Distribution, rng: Any, out: np.ndarray, position: int, offset: int,
@@ -660,7 +640,7 @@ def _fill(dist: Distribution, rng: Any, out: np.ndarray, position: int, offset: 
     cum = np.zeros(rows.size + 1, np.int64)
     np.cumsum(last_tile - first_tile + 1, out=cum[1:])
     n_items = int(cum[-1])
-    nt = max(1, n_threads) if total >= _SERIAL_BELOW else 1
+    nt = max(1, n_threads) if total >= SERIAL_BELOW else 1
     kernel = dist._kernel(_MODE_OF[out.dtype])
     flat = out.reshape(-1)
     if flat.dtype in (np.dtype(np.float16), _dtypes.bfloat16):
@@ -674,11 +654,13 @@ def _fill(dist: Distribution, rng: Any, out: np.ndarray, position: int, offset: 
     previous = numba.get_num_threads()
     numba.set_num_threads(min(nt, numba.config.NUMBA_NUM_THREADS))
     try:
-        step = nt * _ROUND_TILES_PER_THREAD
+        # ROUND_PER_THREAD elements per thread per kernel call, as in the C
+        # core: then Python gets control back (Ctrl-C is seen between rounds).
+        step = nt * max(1, ROUND_PER_THREAD // TILE)
         for lo in range(0, n_items, step):
             hi = min(n_items, lo + step)
             kernel(flat, rows, cum, np.int64(cols), np.int64(lo), np.int64(hi), np.int64(nt),
-                   bad, key0, key1, s0, s1, np.int64(4 * position), *values)
+                   bad, key0, key1, s0, s1, np.uint64(BLOCK_WORDS * position), *values)
             if check and (bad >= 0).any():
                 break
     finally:

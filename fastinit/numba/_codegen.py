@@ -102,7 +102,7 @@ def fill_{mode}(out, rows, cum, cols, item_lo, item_hi, n_units, bad,
                 off = rows[r]
                 g0 = (off // _T + (j - cum[r])) * _T
                 fill_flat(KIND_UNIFORM, DTYPE_F64, key0, key1, s0, s1,
-                          np.uint64(word_base + 2 * _K * g0), _T * _K, ubuf.ctypes.data,
+                          word_base + np.uint64(2 * _K) * np.uint64(g0), _T * _K, ubuf.ctypes.data,
                           0.0, 1.0)
                 lo = max(g0, off)
                 hi = min(g0 + _T, off + cols)

@@ -1,6 +1,6 @@
 """Philox4x32-10 and the fastinit stream written in Numba alone.
 
-An independent implementation of the stream (DESIGN.md, contract v1) that
+An independent implementation of the stream (docs/STREAM.md, promise 2) that
 shares no code with the C core: the tests use it to check the words and
 uniforms that the custom-distribution path gets from the C core, and to
 check the Random123 known-answer vectors.  It is also usable on its own

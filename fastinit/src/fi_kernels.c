@@ -1,7 +1,7 @@
 /*
  * Builds the kernels once per instruction set and picks the widest one the
  * CPU supports at run time, so one binary runs on any x86-64 (no
- * -march=native) and every path gives identical bits (DESIGN.md contract 4).
+ * -march=native) and every path gives identical bits (docs/STREAM.md, promise 5).
  */
 #include <math.h>
 #include <string.h>

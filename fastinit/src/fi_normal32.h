@@ -22,7 +22,7 @@
  * (2.04e-7 relative, mean 0.47 ulp); version 1 (AS241 PPND7 in float32 for
  * every draw) had up to 6 ulp and needed two divisions and a square root per
  * draw, where the common path here has none.  Its Horner steps are explicit
- * fused multiply-adds: one rounding each, the same on every ISA (DESIGN.md allows
+ * fused multiply-adds: one rounding each, the same on every ISA (docs/STREAM.md, the explicit-FMA rule, allows
  * "explicit fma everywhere"; AVX2 and AVX-512 have it in hardware, the SSE2
  * and scalar builds on x86 compute it exactly in double, see fi_fma32).
  * 2^-32 is folded into P's coefficients, which is exact.  The few tail draws are

@@ -5,7 +5,7 @@
  * SC'11.  Round constants and the round function are the published ones
  * (Random123 philox.h); known-answer vectors live in tests/test_philox_kat.py.
  *
- * The fastinit stream (DESIGN.md, contract v1): Philox block number `b`
+ * The fastinit stream (docs/STREAM.md, promise 2): Philox block number `b`
  * (64 bits) is encrypted with counter words
  *     ctr = { low32(b), high32(b), low32(stream_id), high32(stream_id) }
  * and key = { key0, key1 }.  Block b yields stream words 4b .. 4b+3, in

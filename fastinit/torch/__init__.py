@@ -53,14 +53,14 @@ from torch import nn
 
 from fastinit._dtypes import bfloat16
 from fastinit._generator import default_rng
-from fastinit.initializers import compute_fans
 from fastinit._threads import resolve_threads
-from fastinit.model._fill import fill_tensors
-from fastinit.model._init import SeedOrGenerator
-from fastinit.model._initializers import is_layout_aware
-from fastinit.model._spec import ENTRY_KEYS, parse_entry
+from fastinit.initializers import compute_fans
+from fastinit.model import ENTRY_KEYS, SeedOrGenerator, fill_tensors, is_layout_aware, parse_entry
 
-__all__ = ["init_module_", "module_spec"]
+from ._diagnose import diagnose
+from ._lsuv import lsuv_
+
+__all__ = ["init_module_", "module_spec", "diagnose", "lsuv_"]
 
 _NUMPY_DTYPES: dict[torch.dtype, np.dtype] = {
     torch.float32: np.dtype(np.float32),

@@ -155,7 +155,7 @@ def test_scalar_and_fill_in_place():
     assert isinstance(sample(a, ident, dtype=np.float32), np.float32)
 
 
-def test_issue_example_verbatim():
+def test_readme_example_verbatim():
     @fastinit.distribution            # compiled with Numba on first use, cached on disk
     def laplace(u, loc=0.0, scale=1.0):          # u: one uniform in (0, 1)
         return loc - scale * math.copysign(math.log(1 - 2 * abs(u - 0.5)), u - 0.5)
@@ -393,8 +393,10 @@ def test_parameter_errors_write_and_draw_nothing():
         fill_at(rng, ident, np.empty(3), -1)
     with pytest.raises(ValueError, match="position must be in"):
         fill_at(rng, ident, np.empty(3), position=2**64)
-    with pytest.raises(OverflowError):
+    with pytest.raises(ValueError, match="position must be in"):
         fill_at(rng, ident, np.empty(3), position=2**62)
+    with pytest.raises(ValueError, match="past the end of the stream"):
+        fill_at(rng, ident, np.empty(3), position=2**62 - 1)  # the kernel reads a whole tile
     assert rng.position == 0 and (out == 7.0).all()
 
 
