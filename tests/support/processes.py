@@ -49,8 +49,8 @@ def unit(words: np.ndarray, dtype: np.dtype) -> np.ndarray:
     if dtype == np.float64:
         x = w[0::2] | (w[1::2] << np.uint64(32))
         return (x >> np.uint64(11)).astype(np.float64) * 2.0**-53
-    bits = {np.dtype(np.float32): 24, np.dtype(np.float16): 11, BF16: 8}[dtype]
-    return (w >> np.uint64(32 - bits)).astype(np.float64) * 2.0**-bits
+    # float32's 24-bit grid, also for float16/bfloat16 (stream version 3)
+    return (w >> np.uint64(8)).astype(np.float64) * 2.0**-24
 
 
 def reference_fill(method: str, dtype, key, stream_id: int, first_word: int, n: int,
@@ -71,7 +71,27 @@ def reference_fill(method: str, dtype, key, stream_id: int, first_word: int, n: 
         return lo + width * u
     # float32 arithmetic for float32 and narrower outputs, then round to nearest even
     x = np.float32(lo) + np.float32(width) * u.astype(np.float32)
+    if dtype.itemsize == 2:  # kept within the dtype's values in [low, high) first
+        first, last = _values_in(lo, float(params.get("high", 1.0)), dtype)
+        x = np.where(x > np.float32(first), x, np.float32(first))
+        x = np.where(x < np.float32(last), x, np.float32(last))
     return x.astype(dtype)
+
+
+def _values_in(low: float, high: float, dtype) -> tuple[float, float]:
+    """The smallest finite ``dtype`` value >= low and the largest < high (both the
+    one nearest low when the dtype has none there), found among all 2^16 values.
+    A zero bound has the sign rounding would give it: -0.0 above a negative low."""
+    with np.errstate(invalid="ignore"):
+        values = np.arange(2**16, dtype=np.uint32).astype(np.uint16).view(dtype).astype(np.float64)
+    values = np.unique(values[np.isfinite(values)])
+    first = values[np.searchsorted(values, low, side="left")]
+    last = values[np.searchsorted(values, high, side="left") - 1] if high > low else first
+    first = math.copysign(0.0, low) if first == 0 else first
+    last = 0.0 if last == 0 and high > low else last
+    if last < first:
+        first = last = float(np.array(low).astype(dtype))
+    return float(first), float(last)
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
