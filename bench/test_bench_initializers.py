@@ -95,7 +95,8 @@ def test_he_normal_torch(benchmark, weight):
 @pytest.mark.benchmark(group=GROUP_HE)
 def test_he_normal_fastinit(benchmark, weight):
     rng = fastinit.default_rng(0)
-    _run(benchmark, lambda: fastinit.he_normal(weight.shape, rng=rng, out=weight), rounds=8)
+    _run(benchmark, lambda: fastinit.he_normal(weight.shape, layout="torch", rng=rng, out=weight),
+         rounds=8)
     _record(benchmark, GROUP_HE, "fastinit", weight.size, 4)
     # what was timed is kaiming_normal_'s distribution
     assert abs(float(weight[:256].std()) / math.sqrt(2.0 / N_BIG) - 1) < 0.01
@@ -104,7 +105,7 @@ def test_he_normal_fastinit(benchmark, weight):
 @pytest.mark.benchmark(group=GROUP_HE)
 def test_he_normal_fastinit_fresh(benchmark):
     rng = fastinit.default_rng(0)
-    _run(benchmark, lambda: fastinit.he_normal((N_BIG, N_BIG), rng=rng), rounds=5)
+    _run(benchmark, lambda: fastinit.he_normal((N_BIG, N_BIG), layout="torch", rng=rng), rounds=5)
     _record(benchmark, GROUP_HE, "fastinit-fresh", N_BIG * N_BIG, 4)
 
 
@@ -119,8 +120,8 @@ def test_glorot_uniform_torch(benchmark, weight):
 @pytest.mark.benchmark(group=GROUP_GLOROT)
 def test_glorot_uniform_fastinit(benchmark, weight):
     rng = fastinit.default_rng(0)
-    _run(benchmark, lambda: fastinit.glorot_uniform(weight.shape, rng=rng, out=weight),
-         rounds=8)
+    _run(benchmark, lambda: fastinit.glorot_uniform(weight.shape, layout="torch", rng=rng,
+                                                    out=weight), rounds=8)
     _record(benchmark, GROUP_GLOROT, "fastinit", weight.size, 4)
     bound = math.sqrt(6.0 / (2 * N_BIG))
     assert float(np.abs(weight[:256]).max()) <= bound
@@ -129,7 +130,8 @@ def test_glorot_uniform_fastinit(benchmark, weight):
 @pytest.mark.benchmark(group=GROUP_GLOROT)
 def test_glorot_uniform_fastinit_fresh(benchmark):
     rng = fastinit.default_rng(0)
-    _run(benchmark, lambda: fastinit.glorot_uniform((N_BIG, N_BIG), rng=rng), rounds=5)
+    _run(benchmark, lambda: fastinit.glorot_uniform((N_BIG, N_BIG), layout="torch", rng=rng),
+         rounds=5)
     _record(benchmark, GROUP_GLOROT, "fastinit-fresh", N_BIG * N_BIG, 4)
 
 
@@ -144,7 +146,8 @@ def test_orthogonal_torch(benchmark, square):
 @pytest.mark.benchmark(group=GROUP_ORTHO)
 def test_orthogonal_fastinit(benchmark, square):
     rng = fastinit.default_rng(0)
-    _run(benchmark, lambda: fastinit.orthogonal(square.shape, rng=rng, out=square), rounds=3)
+    _run(benchmark, lambda: fastinit.orthogonal(square.shape, layout="torch", rng=rng,
+                                                out=square), rounds=3)
     _record(benchmark, GROUP_ORTHO, "fastinit", square.size, 4)
     m = square[:64].astype(np.float64)
     assert np.abs(m @ m.T - np.eye(64)).max() < 1e-4

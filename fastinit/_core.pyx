@@ -104,6 +104,32 @@ def bounds_checked():
     return False
 
 
+# Fork safety.  GNU OpenMP keeps its thread pool across fork() but not its
+# threads: a child forked after the parent ran a team would wait forever for
+# workers that do not exist.  The first team sets _team_started; a child
+# forked after that (see fastinit._threads) calls run_serially(), and from
+# then on every fill runs on the calling thread (same bits: the bits never
+# depend on the thread count).
+cdef int _team_started = 0
+cdef int _serial_only = 0
+
+
+def team_started():
+    """True once this process has run an OpenMP team (a multi-threaded fill)."""
+    return bool(_team_started)
+
+
+def run_serially():
+    """Make every later fill of this process single-threaded (forked children)."""
+    global _serial_only
+    _serial_only = 1
+
+
+def serial_only():
+    """True after :func:`run_serially`."""
+    return bool(_serial_only)
+
+
 def openmp_enabled():
     """True when the extension was built with OpenMP."""
     return bool(fi_openmp_enabled())
@@ -189,8 +215,8 @@ cdef void _unpack_params(dict params, fi_params *p):
     p.pc_lo = params.get("pc_lo", 1.0)
     p.width = params.get("width", 1.0)
     p.flip = params.get("flip", 1.0)
-    p.clamp_lo = params.get("clamp_lo", -INFINITY)
-    p.clamp_hi = params.get("clamp_hi", INFINITY)
+    p.clamp_lo = params.get("clamp_lo", -float("inf"))  # no bounds unless given
+    p.clamp_hi = params.get("clamp_hi", float("inf"))
 
 
 def narrow(int dtype, cnp.ndarray values, cnp.ndarray out):
@@ -287,7 +313,8 @@ cdef int _run(const _Job *job, int64_t total, int nt) except -1:
     cdef int *stop_flag = &stop
     cdef int t, team
     cdef int64_t round_elems, r_start, r_end, span, lo, hi
-    if total < _SERIAL_BELOW or nt < 1:
+    global _team_started
+    if total < _SERIAL_BELOW or nt < 1 or _serial_only:
         nt = 1
     if nt == 1:
         r_start = 0
@@ -298,6 +325,7 @@ cdef int _run(const _Job *job, int64_t total, int nt) except -1:
             PyErr_CheckSignals()
             r_start = r_end
         return 0
+    _team_started = 1
     with nogil, parallel(num_threads=nt):
         t = fi_omp_thread_num()
         team = fi_omp_num_threads()  # may be fewer than asked: split by the real team

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping, Sequence
 from typing import Any, Optional, Union
 
 import numpy as np
@@ -94,10 +95,23 @@ class Generator:
 
     @state.setter
     def state(self, value: dict) -> None:
-        key = tuple(int(k) for k in value["key"])
+        # Strict, like numpy's bit_generator.state: a mapping with exactly
+        # these three entries, all ints (a float is not truncated, a str not
+        # parsed); nothing changes unless all are valid.
+        if not isinstance(value, Mapping):
+            raise TypeError(f"state must be a dict with 'key', 'stream_id' and 'position', "
+                            f"got {type(value).__name__}")
+        if set(value) != {"key", "stream_id", "position"}:
+            raise ValueError(f"state must have exactly the entries 'key', 'stream_id' and "
+                             f"'position', got {sorted(map(repr, value))}")
+        raw_key = value["key"]
+        if isinstance(raw_key, (str, bytes)) or not isinstance(raw_key, (Sequence, np.ndarray)):
+            raise TypeError(f"state['key'] must be a sequence of two ints, got {raw_key!r}")
+        key = tuple(integer(k, "state['key']") for k in raw_key)
         if len(key) != 2 or not all(0 <= k < 2**32 for k in key):
             raise ValueError("state['key'] must be two 32-bit unsigned ints")
-        stream_id, block = int(value["stream_id"]), int(value["position"])
+        stream_id = integer(value["stream_id"], "state['stream_id']")
+        block = integer(value["position"], "state['position']")
         if not 0 <= stream_id < 2**64:
             raise ValueError("state['stream_id'] must be a 64-bit unsigned int")
         check_position(block, "state['position']")
@@ -296,7 +310,8 @@ class Generator:
         float32/float16/bfloat16 outputs, in float64 for float64.  float16
         and bfloat16 values are the float32 value (24-bit grid) kept within
         the dtype's values in [low, high) and rounded once to nearest even:
-        unbiased, and never ``high`` (stream version 3).
+        unbiased, and never ``high`` unless it is the dtype's only value in
+        the interval (stream version 3).
 
         Parameters
         ----------

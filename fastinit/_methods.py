@@ -7,7 +7,6 @@ here once (with its parameter checks) and everything else follows.
 """
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
@@ -75,23 +74,11 @@ def _no_params(dt: np.dtype) -> dict:
 
 
 def _random_params(dt: np.dtype) -> dict:
-    return {"loc": 0.0, "scale": 1.0, **_narrow_uniform_clamps(dt, 0.0, 1.0)}
-
-
-@functools.lru_cache(maxsize=256)
-def _narrow_uniform_clamps(dt: np.dtype, low: float, high: float) -> dict:
-    """float16/bfloat16 uniforms are rounded to nearest from float32 (stream
-    version 3), which may reach ``high`` or, for bounds the dtype cannot
-    hold, step outside; the kernel clamps to the dtype's values in
-    [low, high) first.  When the dtype has no value there, every sample is
-    the one nearest ``low``."""
-    if dt.itemsize != 2:
-        return {}
-    lo = _truncnorm.inward_bound(low, dt, up=True)
-    hi = _truncnorm.largest_below(high, dt) if high > low else lo
-    if hi < lo:
-        lo = hi = float(np.array(low).astype(dt))
-    return {"clamp_lo": lo, "clamp_hi": hi}
+    # 16-bit values are rounded to nearest from float32 (stream version 3): kept below 1
+    if dt.itemsize == 2:
+        return {"loc": 0.0, "scale": 1.0, "clamp_lo": 0.0,
+                "clamp_hi": _truncnorm.largest_below(1.0, dt)}
+    return {"loc": 0.0, "scale": 1.0}
 
 
 def _uniform_params(dt: np.dtype, low: float = 0.0, high: float = 1.0) -> dict:
@@ -108,7 +95,18 @@ def _uniform_params(dt: np.dtype, low: float = 0.0, high: float = 1.0) -> dict:
     if dt != np.float64 and abs(hi - lo) > float(np.finfo(np.float32).max):
         raise OverflowError(f"high - low overflows float32, in which {dt} values are computed: "
                             f"low={lo}, high={hi}")
-    return {"loc": lo, "scale": width, **_narrow_uniform_clamps(dt, lo, hi)}
+    # Every value lands in [low, high]: the kernel clamps last to the bounds
+    # rounded inward to the dtype (rounding could otherwise step outside).
+    clamp_lo = _truncnorm.inward_bound(lo, dt, up=True)
+    clamp_hi = _truncnorm.inward_bound(hi, dt, up=False)
+    if clamp_lo > clamp_hi:
+        raise ValueError(f"no {dt} value lies in [low, high] = [{lo!r}, {hi!r}]")
+    if dt.itemsize == 2 and hi > lo:
+        # stream version 3: 16-bit uniforms are rounded to nearest from float32,
+        # which reaches high itself; keep them in [low, high) where the dtype can
+        below = _truncnorm.largest_below(hi, dt)
+        clamp_hi = below if below >= clamp_lo else clamp_hi
+    return {"loc": lo, "scale": width, "clamp_lo": clamp_lo, "clamp_hi": clamp_hi}
 
 
 def _normal_params(dt: np.dtype, loc: float = 0.0, scale: float = 1.0) -> dict:

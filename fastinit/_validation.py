@@ -26,6 +26,10 @@ def normalize_size(size: SizeLike, argname: str = "size") -> Optional[tuple[int,
     """``size`` as a shape tuple (None stays None)."""
     if size is None:
         return None
+    # operator.index takes True for 1; a bool is never a size (as seed=True is no seed)
+    if isinstance(size, (bool, np.bool_)) or (
+            isinstance(size, (tuple, list)) and any(isinstance(d, (bool, np.bool_)) for d in size)):
+        raise TypeError(f"{argname} must be an int or a tuple of ints, got {size!r}")
     try:
         dims = (operator.index(size),)
     except TypeError:

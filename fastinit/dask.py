@@ -67,7 +67,7 @@ from . import initializers as _initializers
 from ._generator import Generator as _LocalGenerator
 from ._generator import default_rng as _local_default_rng
 from ._methods import METHODS, FillMethod
-from ._validation import SizeLike, resolve_draw
+from ._validation import SizeLike, allocate, resolve_draw
 from .initializers import constant_bits, resolve_plan_args
 
 ChunksLike = Union[str, int, Sequence[Any]]
@@ -234,7 +234,8 @@ def _fill_block(draw: _Draw, block_info: Optional[dict] = None) -> np.ndarray:
     if block_info is None:
         raise ValueError("block_info is required (this function is called by dask.array.map_blocks)")
     location = [(int(a), int(b)) for a, b in block_info[None]["array-location"]]
-    out = np.empty(tuple(b - a for a, b in location), _dtype_from_name(draw.dtype))
+    # checked against the worker's free memory first: MemoryError naming the chunk
+    out = allocate(tuple(b - a for a, b in location), _dtype_from_name(draw.dtype), "chunk")
     if out.size == 0:
         return out
     n_threads = _task_threads(draw.n_threads)
@@ -250,9 +251,22 @@ def _fill_block(draw: _Draw, block_info: Optional[dict] = None) -> np.ndarray:
 
 
 # ------------------------------------------------------------ graph side --
+def _has_bool(value: object) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(_has_bool(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_bool(v) for v in value.values())
+    return False
+
+
 def _check_chunks(chunks: ChunksLike, shape: tuple[int, ...],
                   dtype: np.dtype) -> tuple[tuple[int, ...], ...]:
     """``chunks`` normalised by Dask; ValueError naming ``chunks`` if it does not fit."""
+    if _has_bool(chunks):  # Dask reads True as 1; a bool is no chunk size (nor a size)
+        raise TypeError(f"chunks must be sizes (ints), a tuple of them or a string, "
+                        f"got {chunks!r}")
     try:
         normalized = normalize_chunks(chunks, shape, dtype=dtype)
     except (ValueError, TypeError, ZeroDivisionError, NotImplementedError) as exc:
@@ -477,8 +491,8 @@ def initializer(identifier: Any, shape: SizeLike, dtype: Any = None, *,
     Parameters
     ----------
     identifier : str, dict, fastinit.initializers.Initializer or class
-        Anything :func:`fastinit.initializers.get` accepts (names and
-        classes take the *class* defaults, e.g. ``layout="keras"``).
+        Anything :func:`fastinit.initializers.get` accepts; a layout-dependent
+        initializer given by name or class needs ``layout=`` among ``kwargs``.
     shape : int or tuple of ints
         Shape of the array.
     dtype : dtype, optional
@@ -515,8 +529,9 @@ def _initializer_function(name: str) -> Callable[..., "da.Array"]:
     """``fastinit.dask.<name>``: ``fastinit.<name>`` returning a Dask array.
 
     The initializer is built as the local function builds it -- from the
-    local function's own keyword defaults (e.g. ``layout="torch"``), updated
-    with the caller's -- then planned and chunked.
+    local function's own keyword defaults, updated with the caller's (so a
+    layout-dependent one requires ``layout=`` here too) -- then planned and
+    chunked.
     """
     local_fn = getattr(_initializers, name)
     local_sig = inspect.signature(local_fn)

@@ -200,7 +200,8 @@ def _label(init: Initializer) -> str:
 
 
 def diagnose(initializer: Any, activation: str = "relu", depth: int = 50, width: int = 512,
-             *, batch: int = 256, seed: SeedLike = 0) -> DiagnoseResult:
+             *, layout: Optional[str] = None, batch: int = 256,
+             seed: SeedLike = 0) -> DiagnoseResult:
     """Activation and gradient std through a deep random MLP initialized by ``initializer``.
 
     Parameters
@@ -210,6 +211,9 @@ def diagnose(initializer: Any, activation: str = "relu", depth: int = 50, width:
         ``fastinit.initializers.RandomNormal(stddev=1.0)``, ...).  Weights are
         ``(width, width)``; an initializer with ``layout="torch"`` is used as
         ``(out, in)``, any other as ``(in, out)``.
+    layout : {"torch", "keras", "jax"}, optional
+        Passed to :func:`fastinit.get`: required when ``initializer`` is the
+        name of a layout-dependent initializer (``"he_normal"``, ...).
     activation : str
         One of ``linear``, ``relu``, ``leaky_relu`` (slope 0.01), ``tanh``,
         ``sigmoid``, ``selu``.
@@ -231,11 +235,11 @@ def diagnose(initializer: Any, activation: str = "relu", depth: int = 50, width:
     Examples
     --------
     >>> import fastinit
-    >>> r = fastinit.diagnose("he_normal", "relu", depth=20, width=128)
+    >>> r = fastinit.diagnose("he_normal", "relu", depth=20, width=128, layout="keras")
     >>> r.verdict()["activations"]
     'stable'
     """
-    init = get(initializer)
+    init = get(initializer, layout=layout)
     if not isinstance(init, Initializer):
         raise TypeError("initializer must not be None")
     if not isinstance(activation, str) or activation not in ACTIVATIONS:

@@ -12,9 +12,9 @@ backward pass on a batch (N(0, 1) of --input-shape with --batch rows, or
 first initializes it with fastinit.torch.lsuv_ on that batch.
 
 examples:
-  fastinit diagnose --init he_normal --activation relu --depth 50 --width 512 --plot out.png
+  fastinit diagnose --init he_normal --layout keras --activation relu --depth 50 --width 512 --plot out.png
   fastinit diagnose --init random_normal --param stddev=1.0 --activation relu
-  fastinit diagnose --init '{"class_name": "GlorotUniform", "config": {}}' --activation tanh
+  fastinit diagnose --init '{"class_name": "GlorotUniform", "config": {"layout": "torch"}}' --activation tanh
   fastinit diagnose --torch mymodels:make_cnn --input-shape 3,32,32 --batch 64
   fastinit diagnose --torch mymodels:make_cnn --batch-file batch.pt --lsuv --plot after.png
 """
@@ -58,7 +58,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--param", action="append", type=_param, default=[], metavar="KEY=VALUE",
                         help="initializer argument, repeatable (VALUE is JSON or a string)")
     parser.add_argument("--layout", choices=["torch", "keras", "jax"], default=None,
-                        help="weight layout of the initializer (default: its own)")
+                        help="weight layout and conventions; required for layout-dependent "
+                             "initializers given by name (he_normal, glorot_uniform, ...)")
     parser.add_argument("--activation", default="relu", choices=sorted(ACTIVATIONS))
     parser.add_argument("--depth", type=int, default=50)
     parser.add_argument("--width", type=int, default=512)

@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=None, metavar="N",
                         help="threads (default: all, or OMP_NUM_THREADS)")
     parser.add_argument("-f", "--force", action="store_true",
-                        help="replace the output file if it exists")
+                        help="replace the output file if it exists (even a read-only one)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bar and no summary")
 
@@ -70,12 +70,16 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"{args.output} exists; pass --force to replace it")
         start = time.perf_counter()
         path = init_model(spec, seed=args.seed, out=args.output, n_threads=args.threads,
-                          progress=not args.quiet)
+                          progress=not args.quiet, replace_read_only=args.force)
         elapsed = time.perf_counter() - start
     except (OSError, ValueError, TypeError, ImportError, MemoryError, KeyError) as exc:
         return _fail(str(exc))
-    except KeyboardInterrupt:
-        print("\nfastinit init: interrupted; nothing was written", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        # The writer's note says whether the file was written (an interrupt
+        # can land after the rename); before it was reached, nothing was.
+        notes = [n for n in getattr(exc, "__notes__", []) if "written" in n]
+        print(f"\nfastinit init: interrupted; {notes[-1] if notes else 'nothing was written'}",
+              file=sys.stderr)
         return 130
     if not args.quiet:
         size = path.stat().st_size

@@ -11,30 +11,35 @@ Two faces over the same code:
   (``fastinit.get("glorot_uniform")``).
 
 Conventions (docs/CONVENTIONS.md) are explicit: every initializer whose result
-depends on them takes ``layout`` -- ``"torch"`` (weights ``(out, in, *k)``,
-plain normals, absolute truncation bounds, orthogonal rows = dim 0, dirac
-centre ``k // 2``) or ``"keras"`` / ``"jax"`` (weights ``(*k, in, out)``,
-truncated normals corrected by 0.87962566103423978, bounds in standard
-deviations, orthogonal columns = last axis, centre ``(k - 1) // 2``; "jax"
-adds ``in_axis``/``out_axis``/``batch_axis``).
+depends on them **requires** ``layout`` -- ``"torch"`` (weights ``(out, in,
+*k)``, plain normals, absolute truncation bounds, orthogonal rows = dim 0,
+dirac centre ``k // 2``) or ``"keras"`` / ``"jax"`` (weights ``(*k, in,
+out)``, truncated normals corrected by 0.87962566103423978, bounds in
+standard deviations, orthogonal columns = last axis, centre ``(k - 1) //
+2``; "jax" adds ``in_axis``/``out_axis``/``batch_axis``, "keras" Keras
+3.15's ``input_axes``/``output_axes``).
 
-Defaults: the **functions default to** ``layout="torch"``; the **classes**
-(and so ``get(name)`` and Keras configs without a ``layout`` key) **default
-to** ``layout="keras"``, because they mirror ``keras.initializers``.
-``TorchDefaultWeight``/``TorchDefaultBias`` default to ``"torch"``.
-``get(name, layout=...)`` sets the layout of whatever it builds.
+One rule for every call form -- function, class, ``get(name)``, model spec,
+``fastinit.dask``: no layout, no guess (a TypeError lists the choices), and
+the same name and options give the same values whichever form is used.
+Defaults that depend on the convention (``truncated_normal``'s ``stddev``,
+what ``distribution="normal"`` means) come whole from the layout's
+framework.  Keras configs and objects carry ``layout="keras"``
+(:func:`get`); the framework adapters ``fastinit.keras`` and
+``fastinit.jax`` fix their framework's convention.
 
 Elementwise initializers have :meth:`Initializer.plan`; orthogonal, identity,
 dirac and sparse do not.
 """
-from ._base import Initializer, constant_bits, deserialize, get, registered_names, \
-    resolve_plan_args, serialize
+from ._base import Initializer, constant_bits, deserialize, get, layout_dependent, \
+    registered_names, resolve_plan_args, serialize
 from ._constant import Constant, Ones, Zeros, constant, ones, zeros
 from ._fans import LAYOUTS, compute_fans
 from ._gain import calculate_gain
 from ._orthogonal import Orthogonal, orthogonal
 from ._random import RandomNormal, RandomUniform, TruncatedNormal, random_normal, \
     random_uniform, truncated_normal
+from ._stft import STFT
 from ._structured import Dirac, Eye, Identity, Sparse, dirac, eye, identity, sparse
 from ._torch_defaults import TorchDefaultBias, TorchDefaultWeight, torch_default_bias, \
     torch_default_weight
@@ -57,14 +62,14 @@ FUNCTIONS = [
 ]
 
 __all__ = FUNCTIONS + [
-    "Initializer", "get", "serialize", "deserialize", "registered_names",
+    "Initializer", "get", "serialize", "deserialize", "registered_names", "layout_dependent",
     "calculate_gain", "compute_fans", "LAYOUTS",
     "Constant", "Zeros", "Ones",
     "RandomNormal", "RandomUniform", "TruncatedNormal",
     "VarianceScaling", "GlorotUniform", "GlorotNormal", "XavierUniform", "XavierNormal",
     "HeUniform", "HeNormal", "KaimingUniform", "KaimingNormal",
     "LecunUniform", "LecunNormal",
-    "Orthogonal", "Identity", "Eye", "Dirac", "Sparse",
+    "Orthogonal", "Identity", "Eye", "Dirac", "Sparse", "STFT",
     "TorchDefaultWeight", "TorchDefaultBias",
     # for adapters that fill block by block (fastinit.dask)
     "constant_bits", "resolve_plan_args",

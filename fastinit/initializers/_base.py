@@ -414,14 +414,19 @@ def get(identifier: Any, *, layout: Optional[str] = None, **kwargs: Any
     ----------
     identifier : str, dict, Initializer, Initializer subclass or None
         A registered name (``"glorot_uniform"``, ``"GlorotUniform"``,
-        ``"xavier_uniform"``, ... ; case-insensitive), a Keras-style config
-        ``{"class_name": ..., "config": {...}}`` (or its JSON text), an
-        initializer (returned as is) or an initializer class.  ``None``
-        returns None, as ``keras.initializers.get``.
+        ``"xavier_uniform"``, ``"OrthogonalInitializer"``, ... ;
+        case-insensitive), a config ``{"class_name": ..., "config": {...}}``
+        (or its JSON text): fastinit's own (:func:`serialize`) or any Keras 3
+        initializer config; an initializer (returned as is), an initializer
+        class, or a Keras initializer object.  ``None`` returns None, as
+        ``keras.initializers.get``.
     layout : {"torch", "keras", "jax"}, optional
-        The weight layout of the caller.  Applied to initializers that
-        depend on a layout (``layout_aware``); ignored by the others.  It
-        must agree with a layout already fixed by a config or an instance.
+        The weight layout of the caller.  Initializers that depend on a
+        layout (``layout_aware``) **require** it, unless the identifier
+        fixes it: a fastinit config or instance carries its own, and Keras
+        configs and objects (their config has a ``"module"`` key naming
+        ``keras...`` or ``fastinit.keras``) mean ``"keras"``.  It must agree
+        with a layout so fixed.  Ignored by the other initializers.
     **kwargs
         Constructor arguments, with a name or a class only
         (``get("random_normal", stddev=0.02)``).
@@ -430,11 +435,30 @@ def get(identifier: Any, *, layout: Optional[str] = None, **kwargs: Any
     -------
     Initializer or None
 
+    Raises
+    ------
+    TypeError
+        A layout-dependent initializer without a layout (the message lists
+        the choices), or an identifier of the wrong type.
+    ValueError
+        An unknown name, a layout that conflicts with the identifier's.
+
+    Notes
+    -----
+    Keras configs and objects: the keys are Keras 3's (``input_axes`` and
+    ``output_axes`` included); a serialized ``keras.random.SeedGenerator``
+    seed becomes its integer seed; a Keras object's seed is the integer it
+    holds (Keras draws one at construction when given None), or, for a
+    ``SeedGenerator``, its current state ``s0 * 2**32 + s1``.
+
     Examples
     --------
     >>> import fastinit
     >>> fastinit.get("he_normal", layout="torch")
     HeNormal(seed=None, a=0.0, mode='fan_in', nonlinearity='leaky_relu', layout='torch', in_axis=None, out_axis=None, batch_axis=None)
+    >>> fastinit.get({"module": "keras.initializers", "class_name": "HeNormal",
+    ...               "config": {"seed": 1}, "registered_name": None}).layout
+    'keras'
     """
     if identifier is None:
         return None
@@ -443,6 +467,11 @@ def get(identifier: Any, *, layout: Optional[str] = None, **kwargs: Any
             identifier = json.loads(identifier)
         except json.JSONDecodeError as exc:
             raise ValueError(f"identifier looks like JSON but is not valid: {exc}") from None
+    if not isinstance(identifier, (Initializer, dict, str, type)) and is_keras_object(identifier):
+        if kwargs:
+            raise TypeError("keyword arguments are only accepted with a name or a class, "
+                            "not with a Keras initializer object")
+        return _with_layout(from_keras_object(identifier), layout)
     if isinstance(identifier, Initializer):
         if kwargs:
             raise TypeError("keyword arguments are only accepted with a name or a class, "
@@ -452,11 +481,15 @@ def get(identifier: Any, *, layout: Optional[str] = None, **kwargs: Any
         if kwargs:
             raise TypeError("keyword arguments are only accepted with a name or a class, "
                             "not with a config dict")
-        return _with_layout(deserialize(identifier), layout)
+        if is_keras_config(identifier):
+            return _with_layout(from_keras_config(identifier), layout)
+        return _with_layout(deserialize(_config_with_layout(identifier, layout)), layout)
     if isinstance(identifier, str):
         cls = _lookup(identifier, "identifier")
     elif isinstance(identifier, type) and issubclass(identifier, Initializer):
         cls = identifier
+    elif isinstance(identifier, type) and is_keras_object(identifier):
+        return get(identifier(**kwargs), layout=layout)
     else:
         raise TypeError(f"identifier must be a name, a config dict or an Initializer, got "
                         f"{type(identifier).__name__}")
@@ -464,6 +497,155 @@ def get(identifier: Any, *, layout: Optional[str] = None, **kwargs: Any
         kwargs["layout"] = layout
     init = cls(**kwargs)
     return _with_layout(init, layout)
+
+
+def layout_dependent(identifier: Any) -> bool:
+    """Whether the initializer ``identifier`` names depends on the weight layout.
+
+    Such initializers require ``layout=`` in the framework-neutral API
+    (:func:`get`, the classes and functions, model specs, ``fastinit.dask``).
+
+    Parameters
+    ----------
+    identifier : str, dict, Initializer or Initializer subclass
+        A name, a config dict (its ``class_name``), an instance or a class.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import fastinit
+    >>> fastinit.initializers.layout_dependent("he_normal")
+    True
+    >>> fastinit.initializers.layout_dependent("random_normal")
+    False
+    """
+    if isinstance(identifier, Initializer):
+        return identifier.layout_aware
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier.layout_aware
+    if isinstance(identifier, dict):
+        return bool(_lookup(identifier.get("class_name"), "config['class_name']").layout_aware)
+    return bool(_lookup(identifier, "identifier").layout_aware)
+
+
+# ----------------------------------------------------------------- Keras 3 --
+#: top-level package of a config's "module" (or an object's class) that means
+#: Keras's conventions: Keras itself and fastinit's Keras adapter
+_KERAS_MODULES = ("keras", "fastinit.keras")
+
+
+def is_keras_config(config: dict) -> bool:
+    """Whether ``config`` was written by Keras 3's serializer (it has a
+    ``"module"`` key naming ``keras...`` or ``fastinit.keras``).
+
+    Parameters
+    ----------
+    config : dict
+
+    Returns
+    -------
+    bool
+    """
+    module = config.get("module")
+    return isinstance(module, str) and any(
+        module == m or module.startswith(m + ".") for m in _KERAS_MODULES)
+
+
+def is_keras_object(obj: Any) -> bool:
+    """Whether ``obj`` is a Keras initializer (instance or class), without
+    importing Keras: a class in its MRO is ``keras...Initializer``.
+
+    Parameters
+    ----------
+    obj : object
+
+    Returns
+    -------
+    bool
+    """
+    cls = obj if isinstance(obj, type) else type(obj)
+    return any(base.__name__ == "Initializer" and base.__module__.split(".")[0] == "keras"
+               for base in cls.__mro__)
+
+
+def _keras_seed(seed: Any) -> Optional[int]:
+    """An int seed from a Keras config's or object's ``seed``."""
+    if isinstance(seed, dict):  # a serialized keras.random.SeedGenerator
+        inner = seed.get("config") or {}
+        return check_seed(inner.get("seed"), "config['config']['seed']['config']['seed']")
+    if seed is None or isinstance(seed, (int, np.integer)):
+        return check_seed(seed)
+    state = getattr(seed, "state", None)  # a live keras.random.SeedGenerator
+    if state is None:
+        raise TypeError(f"seed must be an int, None or a keras.random.SeedGenerator, got "
+                        f"{type(seed).__name__}")
+    import keras  # only reached with a live Keras object
+
+    words = keras.ops.convert_to_numpy(state.value).astype(np.uint64).ravel()
+    return int(words[0]) << 32 | int(words[1])
+
+
+def from_keras_config(config: dict) -> Initializer:
+    """The fastinit initializer (keras layout) of a Keras 3 initializer config.
+
+    Parameters
+    ----------
+    config : dict
+        ``{"module": ..., "class_name": ..., "config": {...}, ...}`` as
+        ``keras.saving.serialize_keras_object`` writes it.
+
+    Returns
+    -------
+    Initializer
+    """
+    cls = _lookup(config.get("class_name"), "config['class_name']")
+    inner = dict(config.get("config") or {})
+    if "seed" in inner:
+        inner["seed"] = _keras_seed(inner["seed"])
+    if cls.layout_aware:
+        if inner.setdefault("layout", "keras") != "keras":
+            raise ValueError(f"a Keras config means layout='keras', got "
+                             f"config['config']['layout']={inner['layout']!r}")
+    return cls.from_config(inner)
+
+
+def from_keras_object(obj: Any) -> Initializer:
+    """The fastinit initializer (keras layout) of a Keras initializer object.
+
+    ``fastinit.keras`` objects return their own fastinit initializer; other
+    Keras initializers go through their ``get_config()``, with the seed the
+    object holds (see :func:`get`).
+
+    Parameters
+    ----------
+    obj : keras.initializers.Initializer
+
+    Returns
+    -------
+    Initializer
+    """
+    own = getattr(obj, "fastinit_initializer", None)
+    if callable(own):
+        return own()
+    config = dict(obj.get_config())
+    if "seed" in config:
+        config["seed"] = getattr(obj, "seed", config["seed"])
+    return from_keras_config({"module": "keras.initializers",
+                              "class_name": type(obj).__name__, "config": config})
+
+
+def _config_with_layout(config: dict, layout: Optional[str]) -> dict:
+    """``config`` with the caller's ``layout`` where a layout-aware class's
+    config has none (a config that has one keeps it: :func:`_with_layout`
+    then checks they agree)."""
+    inner = config.get("config") or {}
+    if (layout is None or not isinstance(inner, dict) or "layout" in inner
+            or not layout_dependent(config)):
+        return config
+    return {**config, "config": {**inner, "layout": layout}}
 
 
 def _with_layout(init: Initializer, layout: Optional[str]) -> Initializer:

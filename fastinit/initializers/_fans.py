@@ -9,7 +9,11 @@ Layouts (``layout=``), see docs/CONVENTIONS.md:
 ``"keras"``
     ``(*kernel, in, out)``, as Keras' ``compute_fans``: ``fan_in = shape[-2] *
     prod(shape[:-2])``, ``fan_out = shape[-1] * prod(shape[:-2])``; a scalar
-    shape has fans (1, 1), a 1-D shape ``(n,)`` has fans (n, n).
+    shape has fans (1, 1), a 1-D shape ``(n,)`` has fans (n, n).  With both
+    ``input_axes`` and ``output_axes`` (Keras 3.15's VarianceScaling options)
+    ``fan_in = prod(shape[input_axes])`` and ``fan_out =
+    prod(shape[output_axes])``, without a receptive field; one of them alone
+    is ignored, as in Keras.
 ``"jax"``
     As ``jax.nn.initializers``: ``in_axis`` (default -2), ``out_axis``
     (default -1) and ``batch_axis`` (default none) name the axes; every other
@@ -33,6 +37,40 @@ _LAYOUT_NAMES = {
 }
 
 LAYOUTS = ("torch", "keras", "jax")
+
+#: what each layout means, for error messages
+LAYOUT_CHOICES = ("layout='torch' (weights (out, in, *kernel), PyTorch's conventions), "
+                  "'keras' ((*kernel, in, out), Keras's) or 'jax' ((*kernel, in, out) with "
+                  "in_axis/out_axis/batch_axis, JAX's)")
+
+
+def require_layout(layout: Optional[str], owner: str) -> str:
+    """The canonical layout of a layout-dependent initializer; ``None`` is an error.
+
+    The framework-neutral API never guesses a layout: the same name and
+    options must give the same values in every call form, and no default
+    can be right for both ``(out, in)`` and ``(in, out)`` weights.
+
+    Parameters
+    ----------
+    layout : str or None
+        As :func:`resolve_layout`.
+    owner : str
+        The initializer's name, for the error message.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    TypeError
+        ``layout`` is None; the message lists the choices.
+    """
+    if layout is None:
+        raise TypeError(f"{owner} depends on the weight layout: pass {LAYOUT_CHOICES}. "
+                        "The framework adapters (fastinit.keras, fastinit.jax) fix it.")
+    return resolve_layout(layout)
 
 
 def resolve_layout(layout: str, argname: str = "layout") -> str:
@@ -59,7 +97,8 @@ def resolve_layout(layout: str, argname: str = "layout") -> str:
         raise ValueError(f"{argname} must be 'torch', 'keras' or 'jax', got {layout!r}") from None
 
 
-def _axes(value: AxisLike, ndim: int, argname: str) -> tuple[int, ...]:
+def _axes(value: AxisLike, ndim: int, argname: str, distinct: bool = True
+          ) -> tuple[int, ...]:
     """``value`` (an axis or a sequence of axes) as non-negative axis numbers."""
     if value is None:
         return ()
@@ -77,9 +116,42 @@ def _axes(value: AxisLike, ndim: int, argname: str) -> tuple[int, ...]:
             raise ValueError(f"{argname}={value!r} is out of range for a shape with {ndim} "
                              "dimensions")
         out.append(a % ndim)
-    if len(set(out)) != len(out):
+    if distinct and len(set(out)) != len(out):
         raise ValueError(f"{argname}={value!r} repeats an axis")
     return tuple(out)
+
+
+def normalize_keras_axes(input_axes: AxisLike, output_axes: AxisLike, layout: str
+                         ) -> tuple[Optional[list], Optional[list]]:
+    """Validate Keras 3.15's ``input_axes``/``output_axes`` (they need ``layout="keras"``).
+
+    Parameters
+    ----------
+    input_axes, output_axes : int, sequence of ints or None
+    layout : str
+        A canonical layout name.
+
+    Returns
+    -------
+    input_axes, output_axes : list of ints or None
+        JSON-friendly values.
+    """
+    result = []
+    for name, value in (("input_axes", input_axes), ("output_axes", output_axes)):
+        if value is None:
+            result.append(None)
+            continue
+        if layout != "keras":
+            raise ValueError(f"{name} is a Keras option: pass layout='keras' to use it "
+                             f"(got layout={layout!r}); the jax layout has in_axis/out_axis")
+        try:
+            result.append([operator.index(value)])
+        except TypeError:
+            try:
+                result.append([operator.index(a) for a in value])  # type: ignore[union-attr]
+            except TypeError:
+                raise TypeError(f"{name} must be a sequence of ints, got {value!r}") from None
+    return result[0], result[1]
 
 
 def normalize_axes(in_axis: AxisLike, out_axis: AxisLike, batch_axis: AxisLike,
@@ -121,9 +193,10 @@ def normalize_axes(in_axis: AxisLike, out_axis: AxisLike, batch_axis: AxisLike,
             plain(batch_axis, "batch_axis"))
 
 
-def compute_fans(shape: Union[int, Sequence[int]], layout: str = "torch", *,
+def compute_fans(shape: Union[int, Sequence[int]], layout: str, *,
                  in_axis: AxisLike = None, out_axis: AxisLike = None,
-                 batch_axis: AxisLike = None) -> tuple[int, int]:
+                 batch_axis: AxisLike = None, input_axes: AxisLike = None,
+                 output_axes: AxisLike = None) -> tuple[int, int]:
     """``(fan_in, fan_out)`` of a weight of shape ``shape`` in ``layout``.
 
     Parameters
@@ -131,14 +204,17 @@ def compute_fans(shape: Union[int, Sequence[int]], layout: str = "torch", *,
     shape : int or sequence of ints
         The weight's shape.
     layout : {"torch", "keras", "jax"}
-        Which framework's layout ``shape`` is in (default ``"torch"``:
+        Which framework's layout ``shape`` is in (required): ``"torch"``
         ``(out, in, *kernel)``; ``"keras"``: ``(*kernel, in, out)``; see the
-        module docstring for rank < 2).
+        module docstring for rank < 2.
     in_axis, out_axis : int or sequence of ints, optional
         ``layout="jax"`` only: the input / output feature axes (defaults
         -2 and -1, as ``jax.nn.initializers.variance_scaling``).
     batch_axis : int or sequence of ints, optional
         ``layout="jax"`` only: axes that are neither fans nor receptive field.
+    input_axes, output_axes : sequence of ints, optional
+        ``layout="keras"`` only, as Keras 3.15's ``compute_fans``: used when
+        both are given.
 
     Returns
     -------
@@ -161,8 +237,9 @@ def compute_fans(shape: Union[int, Sequence[int]], layout: str = "torch", *,
     """
     dims = normalize_size(shape, "shape")
     assert dims is not None
-    layout = resolve_layout(layout)
+    layout = require_layout(layout, "compute_fans")
     normalize_axes(in_axis, out_axis, batch_axis, layout)  # rejects axes off the jax layout
+    input_axes, output_axes = normalize_keras_axes(input_axes, output_axes, layout)
     ndim = len(dims)
     if layout == "torch":
         if ndim < 2:
@@ -171,6 +248,12 @@ def compute_fans(shape: Union[int, Sequence[int]], layout: str = "torch", *,
         receptive = math.prod(dims[2:])
         return dims[1] * receptive, dims[0] * receptive
     if layout == "keras":
+        if input_axes is not None and output_axes is not None:
+            fan_in = math.prod(dims[a] for a in _axes(input_axes, ndim, "input_axes",
+                                                      distinct=False))
+            fan_out = math.prod(dims[a] for a in _axes(output_axes, ndim, "output_axes",
+                                                       distinct=False))
+            return fan_in, fan_out
         if ndim == 0:
             return 1, 1
         if ndim == 1:
@@ -225,7 +308,9 @@ def fan_for_mode(shape: tuple[int, ...], fans: tuple[int, int], mode: str,
 
     ``fan_in``/``fan_out`` -> that fan; ``fan_avg`` -> (in + out) / 2;
     ``fan_geo_avg`` -> sqrt(in * out) (as JAX).  A fan that ``mode`` uses and
-    that is 0 (a zero dimension) raises ValueError naming ``shape``.
+    that is 0 (a zero dimension) raises ValueError naming ``shape``, except
+    in the keras layout, where it counts as 1 (Keras divides by
+    ``max(1, fan)``).
 
     Parameters
     ----------
@@ -242,6 +327,8 @@ def fan_for_mode(shape: tuple[int, ...], fans: tuple[int, int], mode: str,
     float
     """
     fan_in, fan_out = fans
+    if layout == "keras":  # Keras divides by max(1, n): a zero fan is not an error there
+        fan_in, fan_out = max(fan_in, 1), max(fan_out, 1)
     used = {"fan_in": ("fan_in",), "fan_out": ("fan_out",)}.get(mode, ("fan_in", "fan_out"))
     for name in used:
         if (fan_in if name == "fan_in" else fan_out) == 0:

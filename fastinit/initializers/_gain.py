@@ -28,7 +28,14 @@ def _negative_slope(param: Optional[float]) -> float:
     slope = float(param)
     if not math.isfinite(slope):
         raise ValueError(f"param (the leaky_relu negative slope) must be finite, got {slope}")
+    if abs(slope) >= MAX_NEGATIVE_SLOPE:
+        raise OverflowError(f"param (the leaky_relu negative slope) {slope} is too large: "
+                            "1 + param**2 overflows float64")
     return slope
+
+
+#: Negative slopes whose square overflows float64 (2**1024) are refused.
+MAX_NEGATIVE_SLOPE = 2.0**512
 
 
 def _check_name(nonlinearity: str) -> str:

@@ -43,7 +43,7 @@ import numpy as np
 from .._generator import Generator
 from .._validation import SizeLike, allocate, check_memory, positive
 from ._base import Initializer, check_seed, register, with_call_doc
-from ._fans import resolve_layout
+from ._fans import require_layout
 
 ALGORITHMS = ("householder", "qr")
 
@@ -217,7 +217,26 @@ def qr_orthogonal(gen: Generator, m: int, n: int, dtype: np.dtype, gain: float,
     return q
 
 
-@register("orthogonal", "Orthogonal")
+def _check_gain(gain: float, dtype: np.dtype, work: np.dtype) -> None:
+    """Refuse a gain whose matrix cannot be computed or stored finite.
+
+    Entries reach ``gain`` itself (a 1 x 1 matrix is ``+-gain``), so the
+    output dtype must hold it; the reflectors scale vectors whose entries
+    reach a few units by ``gain`` in the working precision, so that keeps a
+    margin of 4 (float32 ``gain=3e38`` gave NaNs).
+    """
+    import ml_dtypes
+
+    largest = float(ml_dtypes.finfo(dtype).max)
+    if gain > largest:
+        raise ValueError(f"gain={gain!r} is too large for {dtype}: entries reach gain, "
+                         f"and {dtype} holds at most {largest:.6g}")
+    if gain > float(np.finfo(work).max) / 4:
+        raise ValueError(f"gain={gain!r} is too large: orthogonal computes in {work}, where "
+                         f"gain * 4 must stay below {float(np.finfo(work).max):.6g}")
+
+
+@register("orthogonal", "OrthogonalInitializer")
 class Orthogonal(Initializer):
     """A (semi-)orthogonal matrix, Haar distributed, times ``gain``.
 
@@ -231,11 +250,9 @@ class Orthogonal(Initializer):
         Positive multiplier (default 1).
     seed : int, optional
         Every call without ``seed``/``rng`` draws from ``default_rng(seed)``.
-    layout : {"keras", "torch", "jax"}
-        Flattening: keras/jax take cols = ``shape[column_axis]`` (default
-        last), torch takes rows = ``shape[0]``.  Default ``"keras"`` for
-        this Keras-style class (the function ``fastinit.orthogonal``
-        defaults to ``"torch"``).
+    layout : {"torch", "keras", "jax"}
+        Required.  Flattening: keras/jax take cols = ``shape[column_axis]``
+        (default last), torch takes rows = ``shape[0]``.
     column_axis : int, optional
         ``layout="jax"`` only (default -1).
     algorithm : {"householder", "qr"}
@@ -246,10 +263,10 @@ class Orthogonal(Initializer):
     layout_aware = True
 
     def __init__(self, gain: float = 1.0, seed: Optional[int] = None, *,
-                 layout: str = "keras", column_axis: Optional[int] = None,
+                 layout: Optional[str] = None, column_axis: Optional[int] = None,
                  algorithm: str = "householder") -> None:
+        self.layout = require_layout(layout, "Orthogonal")
         self.gain = positive(gain, "gain")
-        self.layout = resolve_layout(layout)
         if column_axis is not None:
             if self.layout != "jax":
                 raise ValueError(f"column_axis is a JAX option: pass layout='jax' to use it "
@@ -267,6 +284,7 @@ class Orthogonal(Initializer):
               out: Optional[np.ndarray], n_threads: Optional[int]) -> np.ndarray:
         rows, cols, axis = flat_dims(shape, self.layout, self.column_axis)
         work = np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
+        _check_gain(self.gain, dtype, work)
         # the Gaussian workspace (and its product) come on top of the output
         workspace = 2 * rows * cols * work.itemsize
         output = 0 if out is not None else rows * cols * dtype.itemsize
@@ -302,7 +320,7 @@ class Orthogonal(Initializer):
 
 @with_call_doc
 def orthogonal(shape: SizeLike = None, dtype: Any = None, *, gain: float = 1.0,
-               layout: str = "torch", column_axis: Optional[int] = None,
+               layout: Optional[str] = None, column_axis: Optional[int] = None,
                algorithm: str = "householder", seed: Any = None,
                rng: Optional[Generator] = None, out: Optional[np.ndarray] = None,
                n_threads: Optional[int] = None) -> np.ndarray:
@@ -314,7 +332,7 @@ def orthogonal(shape: SizeLike = None, dtype: Any = None, *, gain: float = 1.0,
     gain : float
         Positive multiplier (default 1).
     layout : {"torch", "keras", "jax"}
-        Flattening to a matrix: ``"torch"`` (default) rows = ``shape[0]``,
+        Required.  Flattening to a matrix: ``"torch"`` rows = ``shape[0]``,
         as ``torch.nn.init.orthogonal_``; ``"keras"`` cols = ``shape[-1]``;
         ``"jax"`` cols = ``shape[column_axis]``.
     column_axis : int, optional
@@ -334,7 +352,7 @@ def orthogonal(shape: SizeLike = None, dtype: Any = None, *, gain: float = 1.0,
     Examples
     --------
     >>> import numpy as np, fastinit
-    >>> w = fastinit.orthogonal((256, 256), seed=0)
+    >>> w = fastinit.orthogonal((256, 256), layout="torch", seed=0)
     >>> bool(np.allclose(w @ w.T, np.eye(256), atol=1e-5))
     True
     """

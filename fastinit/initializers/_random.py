@@ -4,13 +4,18 @@ Defaults follow Keras' ``RandomNormal(mean=0, stddev=0.05)``,
 ``RandomUniform(minval=-0.05, maxval=0.05)`` and
 ``TruncatedNormal(mean=0, stddev=0.05)``.
 
-Truncated-normal bounds differ between the frameworks (docs/CONVENTIONS.md):
+Truncated-normal bounds differ between the frameworks (docs/CONVENTIONS.md), so
+``truncated_normal`` requires ``layout=`` and takes that framework's
+defaults whole (never a mix, which once gave +-40 sigma "bounds"):
 
 * ``layout="keras"`` / ``"jax"``: ``a`` and ``b`` count standard deviations
   from the mean (JAX's ``lower``/``upper``; Keras fixes them at -2, 2),
   so the bounds are ``mean + a * stddev`` and ``mean + b * stddev``;
+  default ``stddev`` 0.05 (Keras' ``TruncatedNormal``) or 0.01 (JAX's
+  ``truncated_normal``), ``a, b = -2, 2``;
 * ``layout="torch"``: ``a`` and ``b`` are absolute values, as
-  ``torch.nn.init.trunc_normal_(mean, std, a, b)``.
+  ``torch.nn.init.trunc_normal_(mean=0, std=1, a=-2, b=2)``, whose
+  defaults these are.
 
 ``stddev`` is the standard deviation *before* truncation in every layout (as
 all three frameworks).  Sampling is by inverse CDF (no rejection).
@@ -25,7 +30,11 @@ from .._generator import Generator
 from .._validation import SizeLike, non_negative, positive, real
 from ._base import Initializer, Plan, check_seed, checked_real, register, \
     resolve_plan_args, with_call_doc
-from ._fans import resolve_layout
+from ._fans import require_layout
+
+#: ``stddev`` of ``TruncatedNormal`` when none is given, per layout (each
+#: framework's own default)
+TRUNCATED_NORMAL_STDDEV = {"torch": 1.0, "keras": 0.05, "jax": 0.01}
 
 
 @register("random_normal", "normal")
@@ -98,31 +107,32 @@ class TruncatedNormal(Initializer):
     ----------
     mean : float
         Finite.
-    stddev : float
-        Standard deviation before truncation; finite, positive.
+    stddev : float, optional
+        Standard deviation before truncation; finite, positive.  Default:
+        the layout's framework's (torch 1.0, keras 0.05, jax 0.01).
     seed : int, optional
         Every call without ``seed``/``rng`` draws from ``default_rng(seed)``.
     a, b : float
-        The bounds, ``a < b``: multiples of ``stddev`` around ``mean`` with
-        ``layout="keras"``/``"jax"`` (default -2, 2: Keras'
+        The bounds, ``a < b``, default -2, 2: multiples of ``stddev`` around
+        ``mean`` with ``layout="keras"``/``"jax"`` (Keras'
         ``TruncatedNormal``, JAX's ``truncated_normal(lower, upper)``);
         absolute values with ``layout="torch"`` (``trunc_normal_``).
-    layout : {"keras", "torch", "jax"}
-        Which convention ``a`` and ``b`` follow (default ``"keras"`` for
-        this Keras-style class; the function ``fastinit.truncated_normal``
-        defaults to ``"torch"``).
+    layout : {"torch", "keras", "jax"}
+        Required: which convention ``a``, ``b`` and the defaults follow.
     """
 
     layout_aware = True
 
-    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: Optional[int] = None,
-                 *, a: float = -2.0, b: float = 2.0, layout: str = "keras") -> None:
+    def __init__(self, mean: float = 0.0, stddev: Optional[float] = None,
+                 seed: Optional[int] = None, *, a: float = -2.0, b: float = 2.0,
+                 layout: Optional[str] = None) -> None:
+        self.layout = require_layout(layout, "TruncatedNormal")
         self.mean = checked_real(mean, "mean")
-        self.stddev = positive(stddev, "stddev")
+        self.stddev = positive(TRUNCATED_NORMAL_STDDEV[self.layout] if stddev is None
+                               else stddev, "stddev")
         self.a, self.b = real(a, "a"), real(b, "b")
         if not self.a < self.b:
             raise ValueError(f"a must be < b, got a={self.a}, b={self.b}")
-        self.layout = resolve_layout(layout)
         self.seed = check_seed(seed)
         self.bounds()  # reject bounds that overflow
 
@@ -200,8 +210,8 @@ def random_uniform(shape: SizeLike = None, dtype: Any = None, *, minval: float =
 
 @with_call_doc
 def truncated_normal(shape: SizeLike = None, dtype: Any = None, *, mean: float = 0.0,
-                     stddev: float = 0.05, a: float = -2.0, b: float = 2.0,
-                     layout: str = "torch", seed: Any = None,
+                     stddev: Optional[float] = None, a: float = -2.0, b: float = 2.0,
+                     layout: Optional[str] = None, seed: Any = None,
                      rng: Optional[Generator] = None, out: Optional[np.ndarray] = None,
                      n_threads: Optional[int] = None) -> np.ndarray:
     """Truncated normal; ``layout`` says how the bounds ``a``, ``b`` are read.
@@ -211,14 +221,16 @@ def truncated_normal(shape: SizeLike = None, dtype: Any = None, *, mean: float =
     {call}
     mean : float
         Mean of the normal before truncation (default 0).
-    stddev : float
-        Its standard deviation (default 0.05); results have a smaller one.
+    stddev : float, optional
+        Its standard deviation; results have a smaller one.  Default: the
+        layout's framework's (torch 1.0, keras 0.05, jax 0.01).
     a, b : float
-        Bounds, default -2, 2.  ``layout="torch"`` (the default): absolute
-        values, as ``torch.nn.init.trunc_normal_``.  ``layout="keras"`` or
-        ``"jax"``: multiples of ``stddev`` around ``mean`` (Keras'
-        ``TruncatedNormal`` is -2, 2; JAX's ``lower``/``upper``).
+        Bounds, default -2, 2.  ``layout="torch"``: absolute values, as
+        ``torch.nn.init.trunc_normal_``.  ``layout="keras"`` or ``"jax"``:
+        multiples of ``stddev`` around ``mean`` (Keras' ``TruncatedNormal``
+        is -2, 2; JAX's ``lower``/``upper``).
     layout : {"torch", "keras", "jax"}
+        Required.
 
     Returns
     -------
@@ -227,7 +239,8 @@ def truncated_normal(shape: SizeLike = None, dtype: Any = None, *, mean: float =
     Examples
     --------
     >>> import fastinit
-    >>> w = fastinit.truncated_normal((64, 64), stddev=0.02, a=-0.04, b=0.04, seed=0)
+    >>> w = fastinit.truncated_normal((64, 64), stddev=0.02, a=-0.04, b=0.04, layout="torch",
+    ...                               seed=0)
     >>> bool(abs(w).max() <= 0.04)
     True
     >>> w = fastinit.truncated_normal((64, 64), stddev=0.02, layout="keras", seed=0)  # +-2 sigma

@@ -28,10 +28,10 @@ from .._generator import Generator
 from .._validation import SizeLike, allocate, non_negative, positive
 from ._base import Initializer, check_seed, constant_bits, fill_constant, register, \
     with_call_doc
-from ._fans import resolve_layout
+from ._fans import require_layout
 
 
-@register("identity", "eye")
+@register("identity", "eye", "IdentityInitializer")
 class Identity(Initializer):
     """``gain`` times the identity matrix (2-D shapes; ``eye(rows, cols)``).
 
@@ -77,26 +77,26 @@ class Dirac(Initializer):
         Number of groups; the output-channel count must be divisible by it.
     gain : float
         Value of the non-zero entries (default 1, as PyTorch).
-    layout : {"keras", "torch", "jax"}
-        ``"torch"``: ``(out, in, *k)``, centre ``k // 2``;
+    layout : {"torch", "keras", "jax"}
+        Required.  ``"torch"``: ``(out, in, *k)``, centre ``k // 2``;
         ``"keras"``/``"jax"``: ``(*k, in, out)``, centre ``(k - 1) // 2``.
-        Default ``"keras"`` for this Keras-style class (the function
-        ``fastinit.dirac`` defaults to ``"torch"``).
     """
 
     elementwise = False
     uses_random = False
     layout_aware = True
 
-    def __init__(self, groups: int = 1, gain: float = 1.0, *, layout: str = "keras") -> None:
+    def __init__(self, groups: int = 1, gain: float = 1.0, *,
+                 layout: Optional[str] = None) -> None:
         from .._validation import finite
+        layout = require_layout(layout, "Dirac")
         if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
             raise TypeError(f"groups must be an int, got {groups!r}")
         if groups < 1:
             raise ValueError(f"groups must be >= 1, got {groups}")
         self.groups = int(groups)
         self.gain = finite(gain, "gain")
-        self.layout = resolve_layout(layout)
+        self.layout = layout
 
     def _fill(self, shape: tuple[int, ...], dtype: np.dtype, gen: Optional[Generator],
               out: Optional[np.ndarray], n_threads: Optional[int]) -> np.ndarray:
@@ -143,10 +143,9 @@ class Sparse(Initializer):
         Standard deviation of the non-zero weights (default 0.01).
     seed : int, optional
         Every call without ``seed``/``rng`` draws from ``default_rng(seed)``.
-    layout : {"keras", "torch", "jax"}
-        ``"torch"``: shape ``(out, in)``, zeros per column;
-        ``"keras"``/``"jax"``: shape ``(in, out)``, zeros per row.  Default
-        ``"keras"`` (the function ``fastinit.sparse`` defaults to ``"torch"``).
+    layout : {"torch", "keras", "jax"}
+        Required.  ``"torch"``: shape ``(out, in)``, zeros per column;
+        ``"keras"``/``"jax"``: shape ``(in, out)``, zeros per row.
 
     Notes
     -----
@@ -159,12 +158,12 @@ class Sparse(Initializer):
     layout_aware = True
 
     def __init__(self, sparsity: float = 0.1, std: float = 0.01, seed: Optional[int] = None,
-                 *, layout: str = "keras") -> None:
+                 *, layout: Optional[str] = None) -> None:
+        self.layout = require_layout(layout, "Sparse")
         self.sparsity = non_negative(sparsity, "sparsity")
         if self.sparsity > 1:
             raise ValueError(f"sparsity must be in [0, 1], got {self.sparsity}")
         self.std = non_negative(std, "std")
-        self.layout = resolve_layout(layout)
         self.seed = check_seed(seed)
 
     def _fill(self, shape: tuple[int, ...], dtype: np.dtype, gen: Optional[Generator],
@@ -230,7 +229,7 @@ eye = identity
 
 @with_call_doc
 def dirac(shape: SizeLike = None, dtype: Any = None, *, groups: int = 1, gain: float = 1.0,
-          layout: str = "torch", seed: Any = None, rng: Optional[Generator] = None,
+          layout: Optional[str] = None, seed: Any = None, rng: Optional[Generator] = None,
           out: Optional[np.ndarray] = None, n_threads: Optional[int] = None) -> np.ndarray:
     """The identity convolution kernel (``torch.nn.init.dirac_``).
 
@@ -242,7 +241,7 @@ def dirac(shape: SizeLike = None, dtype: Any = None, *, groups: int = 1, gain: f
     gain : float
         Default 1.
     layout : {"torch", "keras", "jax"}
-        ``"torch"`` (default): ``(out, in, *k)`` with centre ``k // 2``;
+        Required.  ``"torch"``: ``(out, in, *k)`` with centre ``k // 2``;
         ``"keras"``/``"jax"``: ``(*k, in, out)`` with centre ``(k - 1) // 2``.
 
     Returns
@@ -252,7 +251,7 @@ def dirac(shape: SizeLike = None, dtype: Any = None, *, groups: int = 1, gain: f
     Examples
     --------
     >>> import fastinit
-    >>> w = fastinit.dirac((8, 8, 3, 3))
+    >>> w = fastinit.dirac((8, 8, 3, 3), layout="torch")
     >>> float(w[2, 2, 1, 1]), float(w.sum())
     (1.0, 8.0)
     """
@@ -262,7 +261,7 @@ def dirac(shape: SizeLike = None, dtype: Any = None, *, groups: int = 1, gain: f
 
 @with_call_doc
 def sparse(shape: SizeLike = None, dtype: Any = None, *, sparsity: float = 0.1,
-           std: float = 0.01, layout: str = "torch", seed: Any = None,
+           std: float = 0.01, layout: Optional[str] = None, seed: Any = None,
            rng: Optional[Generator] = None, out: Optional[np.ndarray] = None,
            n_threads: Optional[int] = None) -> np.ndarray:
     """Sparse N(0, std**2) weights with a fraction ``sparsity`` of each input
@@ -276,7 +275,7 @@ def sparse(shape: SizeLike = None, dtype: Any = None, *, sparsity: float = 0.1,
     std : float
         Default 0.01.
     layout : {"torch", "keras", "jax"}
-        ``"torch"`` (default): ``(out, in)``, ``ceil(sparsity * out)`` zeros
+        Required.  ``"torch"``: ``(out, in)``, ``ceil(sparsity * out)`` zeros
         per column; ``"keras"``/``"jax"``: ``(in, out)``, per row.
 
     Returns

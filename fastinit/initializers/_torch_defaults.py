@@ -25,7 +25,7 @@ import numpy as np
 from .._generator import Generator
 from .._validation import SizeLike
 from ._base import Initializer, Plan, check_seed, register, resolve_plan_args, with_call_doc
-from ._fans import AxisLike, compute_fans, resolve_layout
+from ._fans import AxisLike, compute_fans, require_layout
 from ._variance_scaling import HeUniform
 
 _SQRT5 = math.sqrt(5.0)
@@ -41,12 +41,13 @@ class TorchDefaultWeight(HeUniform):
     seed : int, optional
         Every call without ``seed``/``rng`` draws from ``default_rng(seed)``.
     layout : {"torch", "keras", "jax"}
-        Default ``"torch"`` (``(out, in, *k)``), the layout PyTorch uses.
+        Required: the layout of the weight (PyTorch's own is ``"torch"``,
+        ``(out, in, *k)``).
     in_axis, out_axis, batch_axis : int or sequence of ints, optional
         ``layout="jax"`` only.
     """
 
-    def __init__(self, seed: Optional[int] = None, *, layout: str = "torch",
+    def __init__(self, seed: Optional[int] = None, *, layout: Optional[str] = None,
                  in_axis: AxisLike = None, out_axis: AxisLike = None,
                  batch_axis: AxisLike = None) -> None:
         super().__init__(seed, a=_SQRT5, mode="fan_in", nonlinearity="leaky_relu",
@@ -70,14 +71,14 @@ class TorchDefaultBias(Initializer):
     weight_shape : tuple of ints, optional
         The layer's weight shape; ``fan_in`` is computed from it in ``layout``.
     layout : {"torch", "keras", "jax"}
-        Layout of ``weight_shape`` (default ``"torch"``).
+        Required: the layout of ``weight_shape`` (PyTorch's own is ``"torch"``).
     """
 
     layout_aware = True
 
     def __init__(self, fan_in: Optional[int] = None, seed: Optional[int] = None, *,
-                 weight_shape: SizeLike = None, layout: str = "torch") -> None:
-        self.layout = resolve_layout(layout)
+                 weight_shape: SizeLike = None, layout: Optional[str] = None) -> None:
+        self.layout = require_layout(layout, "TorchDefaultBias")
         if (fan_in is None) == (weight_shape is None):
             raise TypeError("give exactly one of fan_in and weight_shape")
         if weight_shape is not None:
@@ -107,7 +108,8 @@ class TorchDefaultBias(Initializer):
 
 
 @with_call_doc
-def torch_default_weight(shape: SizeLike = None, dtype: Any = None, *, layout: str = "torch",
+def torch_default_weight(shape: SizeLike = None, dtype: Any = None, *,
+                         layout: Optional[str] = None,
                          in_axis: AxisLike = None, out_axis: AxisLike = None,
                          batch_axis: AxisLike = None, seed: Any = None,
                          rng: Optional[Generator] = None, out: Optional[np.ndarray] = None,
@@ -119,7 +121,7 @@ def torch_default_weight(shape: SizeLike = None, dtype: Any = None, *, layout: s
     ----------
     {call}
     layout : {"torch", "keras", "jax"}
-        Default ``"torch"``: ``(out, in, *k)``.
+        Required (PyTorch's own: ``"torch"``, ``(out, in, *k)``).
     in_axis, out_axis, batch_axis : int or sequence of ints, optional
         ``layout="jax"`` only.
 
@@ -130,7 +132,7 @@ def torch_default_weight(shape: SizeLike = None, dtype: Any = None, *, layout: s
     Examples
     --------
     >>> import fastinit
-    >>> w = fastinit.torch_default_weight((128, 64), seed=0)
+    >>> w = fastinit.torch_default_weight((128, 64), layout="torch", seed=0)
     >>> bool(abs(w).max() <= 1 / 64 ** 0.5)
     True
     """
@@ -142,7 +144,7 @@ def torch_default_weight(shape: SizeLike = None, dtype: Any = None, *, layout: s
 @with_call_doc
 def torch_default_bias(shape: SizeLike = None, dtype: Any = None, *,
                        fan_in: Optional[int] = None, weight_shape: SizeLike = None,
-                       layout: str = "torch", seed: Any = None,
+                       layout: Optional[str] = None, seed: Any = None,
                        rng: Optional[Generator] = None, out: Optional[np.ndarray] = None,
                        n_threads: Optional[int] = None) -> np.ndarray:
     """PyTorch's default Linear/Conv bias: U(+-1 / sqrt(fan_in)).
@@ -155,7 +157,7 @@ def torch_default_bias(shape: SizeLike = None, dtype: Any = None, *,
     weight_shape : tuple of ints, optional
         The layer's weight shape (fan-in computed in ``layout``).
     layout : {"torch", "keras", "jax"}
-        Layout of ``weight_shape`` (default ``"torch"``).
+        Required: the layout of ``weight_shape`` (PyTorch's own is ``"torch"``).
 
     Returns
     -------
@@ -164,7 +166,7 @@ def torch_default_bias(shape: SizeLike = None, dtype: Any = None, *,
     Examples
     --------
     >>> import fastinit
-    >>> b = fastinit.torch_default_bias((128,), weight_shape=(128, 64), seed=0)
+    >>> b = fastinit.torch_default_bias((128,), weight_shape=(128, 64), layout="torch", seed=0)
     """
     init = TorchDefaultBias(fan_in, weight_shape=weight_shape, layout=layout)
     return init(shape, dtype, seed=seed, rng=rng, out=out, n_threads=n_threads)

@@ -36,9 +36,9 @@ import numpy as np
 from .._generator import Generator
 from .._validation import SizeLike, positive
 from ._base import Initializer, Plan, check_seed, register, resolve_plan_args, with_call_doc
-from ._fans import AxisLike, compute_fans, fan_for_mode, normalize_axes, resolve_layout, \
-    resolve_mode
-from ._gain import calculate_gain, gain_squared
+from ._fans import AxisLike, compute_fans, fan_for_mode, normalize_axes, \
+    normalize_keras_axes, require_layout, resolve_mode
+from ._gain import MAX_NEGATIVE_SLOPE, calculate_gain, gain_squared
 
 #: standard deviation of N(0, 1) truncated to [-2, 2] (Keras, JAX)
 TRUNCATED_STDDEV = 0.87962566103423978
@@ -46,15 +46,19 @@ TRUNCATED_STDDEV = 0.87962566103423978
 DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "normal", "uniform")
 
 
-def resolve_distribution(distribution: str) -> str:
-    """Canonical distribution name; ``"normal"`` means untruncated, as in JAX.
+def resolve_distribution(distribution: str, layout: str) -> str:
+    """Canonical distribution name; what ``"normal"`` means is a convention.
 
-    (TensorFlow 1's Keras read ``"normal"`` as truncated; Keras 3 refuses
-    it.  fastinit follows JAX.)
+    Keras 3 (``VarianceScaling.__init__``) reads ``"normal"`` as
+    ``"truncated_normal"``; JAX's ``variance_scaling`` reads it as
+    untruncated, and PyTorch's "normal" is a plain normal.  So ``"normal"``
+    follows ``layout``.
 
     Parameters
     ----------
     distribution : str
+    layout : str
+        A canonical layout name.
 
     Returns
     -------
@@ -66,7 +70,9 @@ def resolve_distribution(distribution: str) -> str:
     name = distribution.lower()
     if name not in DISTRIBUTIONS:
         raise ValueError(f"distribution must be one of {DISTRIBUTIONS}, got {distribution!r}")
-    return "untruncated_normal" if name == "normal" else name
+    if name == "normal":
+        return "truncated_normal" if layout == "keras" else "untruncated_normal"
+    return name
 
 
 def keras_plan(scale: float, n: float, distribution: str) -> Plan:
@@ -109,39 +115,46 @@ class VarianceScaling(Initializer):
         ``n`` is fan_in, fan_out, (fan_in + fan_out) / 2 or
         sqrt(fan_in * fan_out).  A zero fan is a ValueError.
     distribution : {"truncated_normal", "untruncated_normal", "normal", "uniform"}
-        ``"normal"`` is untruncated (as JAX).
+        ``"normal"`` is truncated with ``layout="keras"`` (as Keras 3) and
+        untruncated otherwise (as JAX and PyTorch).
     seed : int, optional
         Every call without ``seed``/``rng`` draws from ``default_rng(seed)``.
-    layout : {"keras", "torch", "jax"}
-        How fans are read from the shape (default ``"keras"`` for this
-        Keras-style class; the function ``fastinit.variance_scaling``
-        defaults to ``"torch"``).
+    layout : {"torch", "keras", "jax"}
+        How fans are read from the shape; required.
     in_axis, out_axis, batch_axis : int or sequence of ints, optional
         ``layout="jax"`` only, as ``jax.nn.initializers.variance_scaling``.
+    input_axes, output_axes : sequence of ints, optional
+        ``layout="keras"`` only, as Keras 3.15: with both, ``fan_in`` and
+        ``fan_out`` are the products of those axes (no receptive field).
     """
 
     layout_aware = True
 
     def __init__(self, scale: float = 1.0, mode: str = "fan_in",
                  distribution: str = "truncated_normal", seed: Optional[int] = None, *,
-                 layout: str = "keras", in_axis: AxisLike = None, out_axis: AxisLike = None,
-                 batch_axis: AxisLike = None) -> None:
+                 layout: Optional[str] = None, in_axis: AxisLike = None,
+                 out_axis: AxisLike = None, batch_axis: AxisLike = None,
+                 input_axes: AxisLike = None, output_axes: AxisLike = None) -> None:
+        self._set_layout(layout, in_axis, out_axis, batch_axis, input_axes, output_axes)
         self.scale = positive(scale, "scale")
         self.mode = resolve_mode(mode)
-        self.distribution = resolve_distribution(distribution)
-        self._set_layout(layout, in_axis, out_axis, batch_axis)
+        self.distribution = resolve_distribution(distribution, self.layout)
         self.seed = check_seed(seed)
 
-    def _set_layout(self, layout: str, in_axis: AxisLike, out_axis: AxisLike,
-                    batch_axis: AxisLike) -> None:
-        self.layout = resolve_layout(layout)
+    def _set_layout(self, layout: Optional[str], in_axis: AxisLike, out_axis: AxisLike,
+                    batch_axis: AxisLike, input_axes: AxisLike = None,
+                    output_axes: AxisLike = None) -> None:
+        self.layout = require_layout(layout, type(self).__name__)
         self.in_axis, self.out_axis, self.batch_axis = normalize_axes(
             in_axis, out_axis, batch_axis, self.layout)
+        self.input_axes, self.output_axes = normalize_keras_axes(input_axes, output_axes,
+                                                                 self.layout)
 
     def fans(self, shape: SizeLike) -> tuple[int, int]:
         """``(fan_in, fan_out)`` of ``shape`` in this initializer's layout."""
         return compute_fans(shape, self.layout, in_axis=self.in_axis, out_axis=self.out_axis,
-                            batch_axis=self.batch_axis)
+                            batch_axis=self.batch_axis, input_axes=self.input_axes,
+                            output_axes=self.output_axes)
 
     def _denominator(self, dims: tuple[int, ...]) -> tuple[tuple[int, int], float]:
         fans = self.fans(dims)
@@ -153,8 +166,11 @@ class VarianceScaling(Initializer):
         return keras_plan(self.scale, n, self.distribution)
 
     def _axes_config(self) -> dict:
-        return {"layout": self.layout, "in_axis": self.in_axis, "out_axis": self.out_axis,
-                "batch_axis": self.batch_axis}
+        config = {"layout": self.layout, "in_axis": self.in_axis, "out_axis": self.out_axis,
+                  "batch_axis": self.batch_axis}
+        if self.layout == "keras":  # Keras 3.15's own keys
+            config.update(input_axes=self.input_axes, output_axes=self.output_axes)
+        return config
 
     def get_config(self) -> dict:
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
@@ -166,9 +182,10 @@ class _Preset(VarianceScaling):
 
     _kind = "normal"  # or "uniform"
 
-    def _setup(self, scale: float, mode: str, seed: Optional[int], layout: str,
-               in_axis: AxisLike, out_axis: AxisLike, batch_axis: AxisLike) -> None:
-        self._set_layout(layout, in_axis, out_axis, batch_axis)
+    def _setup(self, scale: float, mode: str, seed: Optional[int], layout: Optional[str],
+               in_axis: AxisLike, out_axis: AxisLike, batch_axis: AxisLike,
+               input_axes: AxisLike = None, output_axes: AxisLike = None) -> None:
+        self._set_layout(layout, in_axis, out_axis, batch_axis, input_axes, output_axes)
         self.scale = scale
         self.mode = mode
         if self._kind == "uniform":
@@ -194,11 +211,13 @@ class _Preset(VarianceScaling):
 
 
 class _Glorot(_Preset):
-    def __init__(self, seed: Optional[int] = None, *, gain: float = 1.0, layout: str = "keras",
-                 in_axis: AxisLike = None, out_axis: AxisLike = None,
-                 batch_axis: AxisLike = None) -> None:
+    def __init__(self, seed: Optional[int] = None, *, gain: float = 1.0,
+                 layout: Optional[str] = None, in_axis: AxisLike = None,
+                 out_axis: AxisLike = None, batch_axis: AxisLike = None,
+                 input_axes: AxisLike = None, output_axes: AxisLike = None) -> None:
         self.gain = positive(gain, "gain")
-        self._setup(self.gain ** 2, "fan_avg", seed, layout, in_axis, out_axis, batch_axis)
+        self._setup(self.gain ** 2, "fan_avg", seed, layout, in_axis, out_axis, batch_axis,
+                    input_axes, output_axes)
 
     def _torch_std(self, fans: tuple[int, int], n: float) -> float:
         return self.gain * math.sqrt(2.0 / float(fans[0] + fans[1]))
@@ -221,11 +240,12 @@ class GlorotUniform(_Glorot):
         Every call without ``seed``/``rng`` draws from ``default_rng(seed)``.
     gain : float
         PyTorch's gain (positive, default 1); Keras scale = gain**2.
-    layout : {"keras", "torch", "jax"}
-        Default ``"keras"`` for this Keras-style class (the function
-        ``fastinit.glorot_uniform`` defaults to ``"torch"``).
+    layout : {"torch", "keras", "jax"}
+        Required: which framework's layout and conventions.
     in_axis, out_axis, batch_axis : int or sequence of ints, optional
         ``layout="jax"`` only.
+    input_axes, output_axes : sequence of ints, optional
+        ``layout="keras"`` only (Keras 3.15's fan axes).
     """
 
     _kind = "uniform"
@@ -245,10 +265,12 @@ class GlorotNormal(_Glorot):
         Every call without ``seed``/``rng`` draws from ``default_rng(seed)``.
     gain : float
         Positive, default 1.
-    layout : {"keras", "torch", "jax"}
-        Default ``"keras"`` (the function defaults to ``"torch"``).
+    layout : {"torch", "keras", "jax"}
+        Required: which framework's layout and conventions.
     in_axis, out_axis, batch_axis : int or sequence of ints, optional
         ``layout="jax"`` only.
+    input_axes, output_axes : sequence of ints, optional
+        ``layout="keras"`` only (Keras 3.15's fan axes).
     """
 
     _kind = "normal"
@@ -256,15 +278,21 @@ class GlorotNormal(_Glorot):
 
 class _He(_Preset):
     def __init__(self, seed: Optional[int] = None, *, a: float = 0.0, mode: str = "fan_in",
-                 nonlinearity: str = "leaky_relu", layout: str = "keras",
+                 nonlinearity: str = "leaky_relu",
+               layout: Optional[str] = None,
                  in_axis: AxisLike = None, out_axis: AxisLike = None,
-                 batch_axis: AxisLike = None) -> None:
+                 batch_axis: AxisLike = None, input_axes: AxisLike = None,
+                 output_axes: AxisLike = None) -> None:
         from .._validation import finite
+        require_layout(layout, type(self).__name__)  # the first error to report
         self.a = finite(a, "a")
+        if nonlinearity == "leaky_relu" and abs(self.a) >= MAX_NEGATIVE_SLOPE:
+            raise OverflowError(f"a={a!r} is too large: the gain sqrt(2 / (1 + a**2)) needs "
+                                "a**2, which overflows float64")
         self.nonlinearity = nonlinearity
         self._gain = calculate_gain(nonlinearity, self.a)  # validates the name
         self._setup(gain_squared(nonlinearity, self.a), resolve_mode(mode), seed, layout,
-                    in_axis, out_axis, batch_axis)
+                    in_axis, out_axis, batch_axis, input_axes, output_axes)
 
     def _torch_std(self, fans: tuple[int, int], n: float) -> float:
         return self._gain / math.sqrt(n)
@@ -293,10 +321,12 @@ class HeUniform(_He):
         (backward).
     nonlinearity : str
         A :func:`calculate_gain` name (default ``"leaky_relu"``, as PyTorch).
-    layout : {"keras", "torch", "jax"}
-        Default ``"keras"`` (the function defaults to ``"torch"``).
+    layout : {"torch", "keras", "jax"}
+        Required: which framework's layout and conventions.
     in_axis, out_axis, batch_axis : int or sequence of ints, optional
         ``layout="jax"`` only.
+    input_axes, output_axes : sequence of ints, optional
+        ``layout="keras"`` only (Keras 3.15's fan axes).
     """
 
     _kind = "uniform"
@@ -319,20 +349,24 @@ class HeNormal(_He):
     mode : {"fan_in", "fan_out", "fan_avg", "fan_geo_avg"}
     nonlinearity : str
         A :func:`calculate_gain` name (default ``"leaky_relu"``).
-    layout : {"keras", "torch", "jax"}
-        Default ``"keras"`` (the function defaults to ``"torch"``).
+    layout : {"torch", "keras", "jax"}
+        Required: which framework's layout and conventions.
     in_axis, out_axis, batch_axis : int or sequence of ints, optional
         ``layout="jax"`` only.
+    input_axes, output_axes : sequence of ints, optional
+        ``layout="keras"`` only (Keras 3.15's fan axes).
     """
 
     _kind = "normal"
 
 
 class _Lecun(_Preset):
-    def __init__(self, seed: Optional[int] = None, *, layout: str = "keras",
+    def __init__(self, seed: Optional[int] = None, *, layout: Optional[str] = None,
                  in_axis: AxisLike = None, out_axis: AxisLike = None,
-                 batch_axis: AxisLike = None) -> None:
-        self._setup(1.0, "fan_in", seed, layout, in_axis, out_axis, batch_axis)
+                 batch_axis: AxisLike = None, input_axes: AxisLike = None,
+                 output_axes: AxisLike = None) -> None:
+        self._setup(1.0, "fan_in", seed, layout, in_axis, out_axis, batch_axis,
+                    input_axes, output_axes)
 
     def _torch_std(self, fans: tuple[int, int], n: float) -> float:
         return 1.0 / math.sqrt(n)
@@ -348,10 +382,12 @@ class LecunUniform(_Lecun):
     Parameters
     ----------
     seed : int, optional
-    layout : {"keras", "torch", "jax"}
-        Default ``"keras"`` (the function defaults to ``"torch"``).
+    layout : {"torch", "keras", "jax"}
+        Required: which framework's layout and conventions.
     in_axis, out_axis, batch_axis : int or sequence of ints, optional
         ``layout="jax"`` only.
+    input_axes, output_axes : sequence of ints, optional
+        ``layout="keras"`` only (Keras 3.15's fan axes).
     """
 
     _kind = "uniform"
@@ -367,10 +403,12 @@ class LecunNormal(_Lecun):
     Parameters
     ----------
     seed : int, optional
-    layout : {"keras", "torch", "jax"}
-        Default ``"keras"`` (the function defaults to ``"torch"``).
+    layout : {"torch", "keras", "jax"}
+        Required: which framework's layout and conventions.
     in_axis, out_axis, batch_axis : int or sequence of ints, optional
         ``layout="jax"`` only.
+    input_axes, output_axes : sequence of ints, optional
+        ``layout="keras"`` only (Keras 3.15's fan axes).
     """
 
     _kind = "normal"
@@ -384,11 +422,14 @@ KaimingNormal = HeNormal
 
 # ---------------------------------------------------------- functional forms --
 _AXES_DOC = """layout : {"torch", "keras", "jax"}
-        The weight layout: ``"torch"`` (default) ``(out, in, *kernel)``,
-        ``"keras"`` ``(*kernel, in, out)``, ``"jax"`` like keras with
-        ``in_axis``/``out_axis``/``batch_axis``.
+        Required.  The weight layout and its framework's conventions:
+        ``"torch"`` ``(out, in, *kernel)``, ``"keras"`` ``(*kernel, in,
+        out)``, ``"jax"`` like keras with ``in_axis``/``out_axis``/``batch_axis``.
     in_axis, out_axis, batch_axis : int or sequence of ints, optional
-        ``layout="jax"`` only (defaults -2, -1, none)."""
+        ``layout="jax"`` only (defaults -2, -1, none).
+    input_axes, output_axes : sequence of ints, optional
+        ``layout="keras"`` only (Keras 3.15: fans are the products of these
+        axes when both are given)."""
 
 
 def _doc(func):
@@ -399,8 +440,9 @@ def _doc(func):
 @_doc
 def variance_scaling(shape: SizeLike = None, dtype: Any = None, *, scale: float = 1.0,
                      mode: str = "fan_in", distribution: str = "truncated_normal",
-                     layout: str = "torch", in_axis: AxisLike = None,
+                     layout: Optional[str] = None, in_axis: AxisLike = None,
                      out_axis: AxisLike = None, batch_axis: AxisLike = None,
+                     input_axes: AxisLike = None, output_axes: AxisLike = None,
                      seed: Any = None, rng: Optional[Generator] = None,
                      out: Optional[np.ndarray] = None,
                      n_threads: Optional[int] = None) -> np.ndarray:
@@ -414,7 +456,8 @@ def variance_scaling(shape: SizeLike = None, dtype: Any = None, *, scale: float 
     mode : {"fan_in", "fan_out", "fan_avg", "fan_geo_avg"}
     distribution : {"truncated_normal", "untruncated_normal", "normal", "uniform"}
         truncated_normal: +-2 sigma with stddev ``sqrt(scale / n) /
-        0.87962566103423978``; ``"normal"`` is untruncated (as JAX).
+        0.87962566103423978``; ``"normal"`` follows ``layout``: truncated
+        for keras (as Keras 3), untruncated for jax and torch.
     {axes}
 
     Returns
@@ -428,14 +471,17 @@ def variance_scaling(shape: SizeLike = None, dtype: Any = None, *, scale: float 
     ...                               distribution="uniform", layout="keras", seed=0)
     """
     init = VarianceScaling(scale, mode, distribution, layout=layout, in_axis=in_axis,
-                           out_axis=out_axis, batch_axis=batch_axis)
+                           out_axis=out_axis, batch_axis=batch_axis,
+                           input_axes=input_axes, output_axes=output_axes)
     return init(shape, dtype, seed=seed, rng=rng, out=out, n_threads=n_threads)
 
 
 @_doc
 def glorot_uniform(shape: SizeLike = None, dtype: Any = None, *, gain: float = 1.0,
-                   layout: str = "torch", in_axis: AxisLike = None, out_axis: AxisLike = None,
-                   batch_axis: AxisLike = None, seed: Any = None,
+                   layout: Optional[str] = None, in_axis: AxisLike = None,
+                  out_axis: AxisLike = None,
+                   batch_axis: AxisLike = None, input_axes: AxisLike = None,
+                   output_axes: AxisLike = None, seed: Any = None,
                    rng: Optional[Generator] = None, out: Optional[np.ndarray] = None,
                    n_threads: Optional[int] = None) -> np.ndarray:
     """Glorot/Xavier uniform: U(+-gain * sqrt(6 / (fan_in + fan_out))).
@@ -457,23 +503,26 @@ def glorot_uniform(shape: SizeLike = None, dtype: Any = None, *, gain: float = 1
     Examples
     --------
     >>> import fastinit
-    >>> w = fastinit.glorot_uniform((512, 256), seed=0)   # torch layout (out, in)
+    >>> w = fastinit.glorot_uniform((512, 256), layout="torch", seed=0)   # (out, in)
     >>> k = fastinit.glorot_uniform((256, 512), layout="keras", seed=0)   # (in, out)
     """
     init = GlorotUniform(gain=gain, layout=layout, in_axis=in_axis, out_axis=out_axis,
-                         batch_axis=batch_axis)
+                         batch_axis=batch_axis,
+                         input_axes=input_axes, output_axes=output_axes)
     return init(shape, dtype, seed=seed, rng=rng, out=out, n_threads=n_threads)
 
 
 @_doc
 def glorot_normal(shape: SizeLike = None, dtype: Any = None, *, gain: float = 1.0,
-                  layout: str = "torch", in_axis: AxisLike = None, out_axis: AxisLike = None,
-                  batch_axis: AxisLike = None, seed: Any = None,
+                  layout: Optional[str] = None, in_axis: AxisLike = None,
+                  out_axis: AxisLike = None,
+                  batch_axis: AxisLike = None, input_axes: AxisLike = None,
+                  output_axes: AxisLike = None, seed: Any = None,
                   rng: Optional[Generator] = None, out: Optional[np.ndarray] = None,
                   n_threads: Optional[int] = None) -> np.ndarray:
     """Glorot/Xavier normal, variance gain**2 * 2 / (fan_in + fan_out).
 
-    ``layout="torch"`` (default): plain normal, as ``xavier_normal_``;
+    ``layout="torch"``: plain normal, as ``xavier_normal_``;
     ``"keras"``/``"jax"``: truncated at +-2 sigma with the 0.8796...
     correction, as ``GlorotNormal``.  ``xavier_normal`` is this function.
 
@@ -489,15 +538,18 @@ def glorot_normal(shape: SizeLike = None, dtype: Any = None, *, gain: float = 1.
     numpy.ndarray
     """
     init = GlorotNormal(gain=gain, layout=layout, in_axis=in_axis, out_axis=out_axis,
-                        batch_axis=batch_axis)
+                        batch_axis=batch_axis,
+                        input_axes=input_axes, output_axes=output_axes)
     return init(shape, dtype, seed=seed, rng=rng, out=out, n_threads=n_threads)
 
 
 @_doc
 def he_uniform(shape: SizeLike = None, dtype: Any = None, *, a: float = 0.0,
-               mode: str = "fan_in", nonlinearity: str = "leaky_relu", layout: str = "torch",
+               mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+               layout: Optional[str] = None,
                in_axis: AxisLike = None, out_axis: AxisLike = None,
-               batch_axis: AxisLike = None, seed: Any = None,
+               batch_axis: AxisLike = None, input_axes: AxisLike = None,
+               output_axes: AxisLike = None, seed: Any = None,
                rng: Optional[Generator] = None, out: Optional[np.ndarray] = None,
                n_threads: Optional[int] = None) -> np.ndarray:
     """He/Kaiming uniform: U(+-gain * sqrt(3 / fan)), gain = calculate_gain(nonlinearity, a).
@@ -520,20 +572,23 @@ def he_uniform(shape: SizeLike = None, dtype: Any = None, *, a: float = 0.0,
     numpy.ndarray
     """
     init = HeUniform(a=a, mode=mode, nonlinearity=nonlinearity, layout=layout,
-                     in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis)
+                     in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
+                     input_axes=input_axes, output_axes=output_axes)
     return init(shape, dtype, seed=seed, rng=rng, out=out, n_threads=n_threads)
 
 
 @_doc
 def he_normal(shape: SizeLike = None, dtype: Any = None, *, a: float = 0.0,
-              mode: str = "fan_in", nonlinearity: str = "leaky_relu", layout: str = "torch",
+              mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+               layout: Optional[str] = None,
               in_axis: AxisLike = None, out_axis: AxisLike = None,
-              batch_axis: AxisLike = None, seed: Any = None,
+              batch_axis: AxisLike = None, input_axes: AxisLike = None,
+              output_axes: AxisLike = None, seed: Any = None,
               rng: Optional[Generator] = None, out: Optional[np.ndarray] = None,
               n_threads: Optional[int] = None) -> np.ndarray:
     """He/Kaiming normal, variance gain**2 / fan, gain = calculate_gain(nonlinearity, a).
 
-    ``layout="torch"`` (default): plain N(0, (gain / sqrt(fan))**2), as
+    ``layout="torch"``: plain N(0, (gain / sqrt(fan))**2), as
     ``torch.nn.init.kaiming_normal_``; ``"keras"``/``"jax"``: truncated at
     +-2 sigma with the 0.8796... correction, as ``keras.initializers.HeNormal``.
     ``kaiming_normal`` is this function.
@@ -555,20 +610,22 @@ def he_normal(shape: SizeLike = None, dtype: Any = None, *, a: float = 0.0,
     Examples
     --------
     >>> import numpy as np, fastinit
-    >>> w = fastinit.he_normal((4096, 4096), seed=0)                # (out, in)
-    >>> fastinit.he_normal(w.shape, seed=1, out=w) is w              # in place
+    >>> w = fastinit.he_normal((4096, 4096), layout="torch", seed=0)    # (out, in)
+    >>> fastinit.he_normal(w.shape, layout="torch", seed=1, out=w) is w  # in place
     True
     >>> k = fastinit.he_normal((3, 3, 64, 128), layout="keras", seed=0)
     """
     init = HeNormal(a=a, mode=mode, nonlinearity=nonlinearity, layout=layout,
-                    in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis)
+                    in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
+                    input_axes=input_axes, output_axes=output_axes)
     return init(shape, dtype, seed=seed, rng=rng, out=out, n_threads=n_threads)
 
 
 @_doc
-def lecun_uniform(shape: SizeLike = None, dtype: Any = None, *, layout: str = "torch",
+def lecun_uniform(shape: SizeLike = None, dtype: Any = None, *, layout: Optional[str] = None,
                   in_axis: AxisLike = None, out_axis: AxisLike = None,
-                  batch_axis: AxisLike = None, seed: Any = None,
+                  batch_axis: AxisLike = None, input_axes: AxisLike = None,
+                  output_axes: AxisLike = None, seed: Any = None,
                   rng: Optional[Generator] = None, out: Optional[np.ndarray] = None,
                   n_threads: Optional[int] = None) -> np.ndarray:
     """LeCun uniform: U(+-sqrt(3 / fan_in)).
@@ -583,14 +640,16 @@ def lecun_uniform(shape: SizeLike = None, dtype: Any = None, *, layout: str = "t
     numpy.ndarray
     """
     init = LecunUniform(layout=layout, in_axis=in_axis, out_axis=out_axis,
-                        batch_axis=batch_axis)
+                        batch_axis=batch_axis,
+                        input_axes=input_axes, output_axes=output_axes)
     return init(shape, dtype, seed=seed, rng=rng, out=out, n_threads=n_threads)
 
 
 @_doc
-def lecun_normal(shape: SizeLike = None, dtype: Any = None, *, layout: str = "torch",
+def lecun_normal(shape: SizeLike = None, dtype: Any = None, *, layout: Optional[str] = None,
                  in_axis: AxisLike = None, out_axis: AxisLike = None,
-                 batch_axis: AxisLike = None, seed: Any = None,
+                 batch_axis: AxisLike = None, input_axes: AxisLike = None,
+                 output_axes: AxisLike = None, seed: Any = None,
                  rng: Optional[Generator] = None, out: Optional[np.ndarray] = None,
                  n_threads: Optional[int] = None) -> np.ndarray:
     """LeCun normal, variance 1 / fan_in (plain with torch layout, truncated otherwise).
@@ -605,7 +664,8 @@ def lecun_normal(shape: SizeLike = None, dtype: Any = None, *, layout: str = "to
     numpy.ndarray
     """
     init = LecunNormal(layout=layout, in_axis=in_axis, out_axis=out_axis,
-                       batch_axis=batch_axis)
+                       batch_axis=batch_axis,
+                       input_axes=input_axes, output_axes=output_axes)
     return init(shape, dtype, seed=seed, rng=rng, out=out, n_threads=n_threads)
 
 

@@ -9,9 +9,9 @@ import numpy as np
 from .._generator import Generator, default_rng
 from .._seeding import SeedLike
 from .._threads import resolve_threads
-from .._validation import check_out, memory_available_bytes
+from .._validation import allocate, check_out, memory_available_bytes
 from .._version import STREAM_VERSION, __version__
-from ._atomic import PathLike, check_target, format_bytes
+from ._atomic import PathLike, check_target, file_identity, format_bytes, note_outcome
 from ._fill import fill_tensors
 from ._progress import ProgressLike, Tracker
 from ._safetensors import plan_layout, write_safetensors
@@ -34,18 +34,19 @@ def _file_metadata(model: ModelSpec, rng: Generator) -> dict[str, str]:
 
 @overload
 def init_model(spec: SpecLike, seed: SeedOrGenerator = 0, out: None = None, *,
-               n_threads: Optional[int] = None, progress: ProgressLike = False
-               ) -> dict[str, np.ndarray]: ...
+               n_threads: Optional[int] = None, progress: ProgressLike = False,
+               replace_read_only: bool = False) -> dict[str, np.ndarray]: ...
 
 
 @overload
 def init_model(spec: SpecLike, seed: SeedOrGenerator = 0, out: PathLike = ..., *,
-               n_threads: Optional[int] = None, progress: ProgressLike = False) -> Path: ...
+               n_threads: Optional[int] = None, progress: ProgressLike = False,
+               replace_read_only: bool = False) -> Path: ...
 
 
 def init_model(spec: SpecLike, seed: SeedOrGenerator = 0, out: Optional[PathLike] = None, *,
-               n_threads: Optional[int] = None,
-               progress: ProgressLike = False) -> Union[dict[str, np.ndarray], Path]:
+               n_threads: Optional[int] = None, progress: ProgressLike = False,
+               replace_read_only: bool = False) -> Union[dict[str, np.ndarray], Path]:
     """Initialize every tensor of a model, in memory or straight into a safetensors file.
 
     Tensor ``name`` is filled from the sub-stream ``default_rng(seed).stream(name)``,
@@ -68,13 +69,17 @@ def init_model(spec: SpecLike, seed: SeedOrGenerator = 0, out: Optional[PathLike
         file is written through a memory map, tensor by tensor, so models
         larger than memory can be written, and atomically: a temporary file
         in the same directory is renamed at the end; on any error (full
-        disk, an exception, Ctrl-C) it is removed and nothing is written.
-        An existing file is replaced.
+        disk, an exception, Ctrl-C, SIGTERM) it is removed and nothing is
+        written.  An existing file is replaced and keeps its mode; a
+        symbolic link is written through; a FIFO or device is refused.
     n_threads : int, optional
         Threads per fill; default ``fastinit.get_num_threads()``.
     progress : bool or callable, optional
         True draws a progress bar on stderr; a callable receives a
         :class:`ProgressEvent` after each tensor.
+    replace_read_only : bool, optional
+        Replace ``out`` even when it is a read-only file (default False:
+        ``PermissionError``, before anything is computed).
 
     Returns
     -------
@@ -105,7 +110,7 @@ def init_model(spec: SpecLike, seed: SeedOrGenerator = 0, out: Optional[PathLike
     resolve_threads(n_threads)  # checks it before anything is allocated
     if out is None:
         return _init_in_memory(model, rng, n_threads, progress)
-    return _init_to_file(model, rng, out, n_threads, progress)
+    return _init_to_file(model, rng, out, n_threads, progress, replace_read_only)
 
 
 def _init_in_memory(model: ModelSpec, rng: Generator, n_threads: Optional[int],
@@ -127,17 +132,24 @@ def _init_in_memory(model: ModelSpec, rng: Generator, n_threads: Optional[int],
 
 
 def _init_to_file(model: ModelSpec, rng: Generator, out: PathLike, n_threads: Optional[int],
-                  progress: ProgressLike) -> Path:
-    target = check_target(out)
-    slots, data_size = plan_layout((t.name, t.shape, t.dtype) for t in model.tensors.values())
-    tracker = Tracker(progress, len(model), data_size, label=target.name)
+                  progress: ProgressLike, replace_read_only: bool) -> Path:
+    check_target(out, "out", replace_read_only)  # before anything is computed
+    target = Path(out)
+    before = file_identity(target)
+    try:
+        slots, data_size = plan_layout((t.name, t.shape, t.dtype) for t in model.tensors.values())
+        tracker = Tracker(progress, len(model), data_size, label=target.name)
 
-    def fill(views: dict[str, np.ndarray]) -> None:
-        fill_tensors([(model.tensors[name], view) for name, view in views.items()], rng,
-                     n_threads, tracker.done)
+        def fill(views: dict[str, np.ndarray]) -> None:
+            fill_tensors([(model.tensors[name], view) for name, view in views.items()], rng,
+                         n_threads, tracker.done)
 
-    path = write_safetensors(target, slots, data_size, fill, _file_metadata(model, rng))
-    tracker.close()
+        path = write_safetensors(target, slots, data_size, fill, _file_metadata(model, rng),
+                                 replace_read_only=replace_read_only)
+        tracker.close()
+    except BaseException as exc:  # say whether the file was written, whenever Ctrl-C came
+        note_outcome(exc, target, before)
+        raise
     return path
 
 
@@ -171,8 +183,8 @@ def init_tensor(spec: SpecLike, name: str, seed: SeedOrGenerator = 0, *,
     except KeyError:
         raise KeyError(f"name={name!r} is not a tensor of the spec") from None
     rng = default_rng(seed)
-    if out is None:
-        out = np.empty(tensor.shape, tensor.dtype)
+    if out is None:  # checked against free memory first, naming the tensor
+        out = allocate(tensor.shape, tensor.dtype, f"spec[{name!r}]['shape']")
     else:
         check_out(out, tensor.dtype, tensor.shape)
     fill_tensors([(tensor, out)], rng, n_threads)

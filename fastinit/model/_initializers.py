@@ -50,12 +50,12 @@ def resolve_initializer(init: Any, options: dict, shape: tuple[int, ...], dtype:
         if options and not isinstance(init, (str, type)):
             raise TypeError(f"options {sorted(options)} go with an initializer name; an "
                             "initializer object or config dict carries its own")
+        if layout is None and isinstance(init, (str, type)) and is_layout_aware(init):
+            raise TypeError(
+                f"{init if isinstance(init, str) else init.__name__} depends on the weight "
+                "layout: add \"layout\": \"torch\" for (out, in, *kernel) weights, "
+                "\"keras\" for (*kernel, in, out) or \"jax\"")
         initializer = get(init, layout=layout, **options)
-        if (initializer.layout_aware and layout is None
-                and isinstance(init, (str, type))):
-            raise ValueError(
-                f"{type(initializer).__name__} depends on the weight layout: add \"layout\": "
-                "\"torch\" for (out, in, *kernel) weights or \"keras\" for (*kernel, in, out)")
         if initializer.elementwise:
             initializer.plan(shape, dtype)  # rejects shapes and dtypes it cannot fill
     except (TypeError, ValueError, OverflowError) as exc:
@@ -69,7 +69,9 @@ def is_layout_aware(init: Any) -> bool:
     False when ``init`` is not a valid identifier: the error is reported,
     with its context, when the entry is resolved.
     """
+    from ..initializers import layout_dependent
+
     try:
-        return bool(_get()(init).layout_aware)
+        return layout_dependent(init)
     except (TypeError, ValueError, OverflowError):
         return False

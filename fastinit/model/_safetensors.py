@@ -68,6 +68,13 @@ def plan_layout(tensors: Iterable[tuple[str, Sequence[int], np.dtype]]) -> tuple
                    key=lambda item: (-item[2].itemsize, item[0]))
     slots, offset = [], 0
     for name, shape, dtype in items:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            # a valid stream name (any str is), but not in a file whose header is UTF-8
+            raise ValueError(f"tensor name {name!r} cannot be written to a safetensors file: "
+                             "it holds a lone surrogate, which UTF-8 cannot encode "
+                             "(nothing was written)") from None
         if dtype not in DTYPE_CODES:
             raise TypeError(f"tensor {name!r}: dtype {dtype} cannot be written to safetensors here")
         nbytes = math.prod(shape) * dtype.itemsize
@@ -102,7 +109,8 @@ def _write_all(fd: int, data: bytes, offset: int) -> None:
 
 def write_safetensors(path: PathLike, slots: Sequence[Slot], data_size: int,
                       fill: Callable[[dict[str, np.ndarray]], None],
-                      metadata: Optional[Mapping[str, str]] = None, argname: str = "out") -> Path:
+                      metadata: Optional[Mapping[str, str]] = None, argname: str = "out",
+                      replace_read_only: bool = False) -> Path:
     """Write a safetensors file atomically, ``fill`` writing the tensors in place.
 
     Parameters
@@ -119,6 +127,9 @@ def write_safetensors(path: PathLike, slots: Sequence[Slot], data_size: int,
         limits), so memory use stays bounded whatever the file size.
     metadata : mapping of str to str, optional
         The header's ``__metadata__``.
+    replace_read_only : bool
+        Replace ``path`` even when it is a read-only file (refused by
+        default with ``PermissionError``).
 
     Returns
     -------
@@ -128,7 +139,7 @@ def write_safetensors(path: PathLike, slots: Sequence[Slot], data_size: int,
     header = build_header(slots, metadata)
     data_start = 8 + len(header)
     target = Path(path)
-    with atomic_file(target, data_start + data_size, argname) as fd:
+    with atomic_file(target, data_start + data_size, argname, replace_read_only) as fd:
         _write_all(fd, struct.pack("<Q", len(header)) + header, 0)
         if not data_size:
             fill({slot.name: np.empty(slot.shape, slot.dtype) for slot in slots})

@@ -10,11 +10,14 @@ A spec is a mapping, given as a dict or as a JSON/YAML file::
     }
 
 Each entry has ``shape`` (list of non-negative ints), optional ``dtype``
-(float32 by default; float64, float16, bfloat16) and ``init``: anything
+(float32 by default, also when given as ``null``; float64, float16,
+bfloat16) and ``init``: anything
 ``fastinit.get`` accepts (a name, a config dict, an initializer object).
 Every other key of the entry is an option of the initializer.  The optional
 ``"__metadata__"`` entry (str -> str) goes into a safetensors file's header.
-Everything is checked here, before any memory is allocated or written.
+A name given twice in one mapping of a JSON or YAML file is refused (their
+parsers would keep the last silently).  Everything is checked here, before
+any memory is allocated or written.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Hashable
 from typing import Any, Mapping, Union
 
 import numpy as np
@@ -99,6 +103,43 @@ class ModelSpec:
         return raw
 
 
+class _DuplicateKey(Exception):
+    """A key given twice in one mapping of a spec file: JSON and YAML
+    parsers keep the last silently, which would drop a tensor."""
+
+
+def _refuse_duplicates(pairs: list[tuple[Any, Any]]) -> dict:
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(f"{key!r} is given twice in one mapping (the first would be "
+                                "silently dropped)")
+        result[key] = value
+    return result
+
+
+_YAML_LOADERS: dict = {}
+
+
+def _yaml_loader(yaml: Any) -> Any:
+    """PyYAML's SafeLoader, refusing duplicate keys."""
+    if "loader" not in _YAML_LOADERS:
+        class SpecLoader(yaml.SafeLoader):
+            def construct_mapping(self, node, deep=False):
+                if isinstance(node, yaml.MappingNode):
+                    self.flatten_mapping(node)  # YAML merge keys ("<<"), as SafeLoader does
+                pairs = [(self.construct_object(k, deep=deep), self.construct_object(v, deep=deep))
+                         for k, v in node.value]
+                if not all(isinstance(key, Hashable) for key, _ in pairs):
+                    return super().construct_mapping(node, deep)
+                return _refuse_duplicates(pairs)
+
+        SpecLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                                   SpecLoader.construct_mapping)
+        _YAML_LOADERS["loader"] = SpecLoader
+    return _YAML_LOADERS["loader"]
+
+
 def _read_file(path: Path, argname: str) -> Any:
     if not path.is_file():
         hint = ""
@@ -116,11 +157,15 @@ def _read_file(path: Path, argname: str) -> Any:
                 "(pip install pyyaml); or write the spec as JSON"
             ) from None
         try:
-            return yaml.safe_load(text)
+            return yaml.load(text, Loader=_yaml_loader(yaml))  # noqa: S506 (a SafeLoader)
         except yaml.YAMLError as exc:
             raise ValueError(f"{argname}={str(path)!r} is not valid YAML: {exc}") from None
+        except _DuplicateKey as exc:
+            raise ValueError(f"{argname}={str(path)!r}: {exc}") from None
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_refuse_duplicates)
+    except _DuplicateKey as exc:
+        raise ValueError(f"{argname}={str(path)!r}: {exc}") from None
     except json.JSONDecodeError as exc:
         kind = "JSON" if path.suffix.lower() == ".json" else "JSON (use .yaml/.yml for YAML)"
         raise ValueError(f"{argname}={str(path)!r} is not valid {kind}: {exc}") from None
@@ -162,7 +207,10 @@ def parse_entry(name: Any, entry: Any, where: str) -> TensorSpec:
         raise TypeError(f"{where}['shape'] must be a list of ints, got {list(shape_value)!r}")
     shape = normalize_size(tuple(shape_value), f"{where}['shape']")
     assert shape is not None
-    dtype = resolve_float_dtype(entry.get("dtype", "float32"), f"{where}['dtype']")
+    # "dtype": null (YAML "dtype:") means no dtype given: float32, not NumPy's float64
+    dtype_value = entry.get("dtype")
+    dtype = resolve_float_dtype("float32" if dtype_value is None else dtype_value,
+                                f"{where}['dtype']")
     options = {k: v for k, v in entry.items() if k not in ENTRY_KEYS}
     initializer = resolve_initializer(entry["init"], options, shape, dtype, f"{where}['init']")
     return TensorSpec(name, shape, dtype, initializer, dict(entry))

@@ -31,6 +31,8 @@ from .._validation import (
 
 __all__ = ["CompileError", "NonFiniteError", "Distribution", "distribution", "sample", "fill_at"]
 
+#: Target duration of one kernel call: the longest Ctrl-C waits for the kernel.
+_ROUND_SECONDS = 0.05
 
 _MODE_OF = {
     np.dtype(np.float64): "f64",
@@ -224,6 +226,7 @@ class Distribution:
                 return self._jit
             import warnings
 
+            _import_numba()
             import numba
             from numba.core import errors
 
@@ -256,21 +259,25 @@ class Distribution:
         names = list(inspect.signature(self._func).parameters)
         return "(" + ", ".join(names) + ")"
 
-    def _kernel(self, mode: str) -> Any:
+    def _kernel(self, mode: str, serial: bool = False) -> Any:
         jitted = self._jitted()
         if self._kernels is None:
             with self._lock:
                 if self._kernels is None:
                     from . import _codegen
 
-                    key = _codegen.kernel_key(self._func, self.uniforms, self.params,
-                                              self.interval, self.finite)
-                    if not self._cacheable:  # keyed by this very function object
+                    cacheable = self._cacheable
+                    try:
+                        key = _codegen.kernel_key(self._func, self.uniforms, self.params,
+                                                  self.interval, self.finite)
+                    except _codegen.UnkeyableError:
+                        key, cacheable = "nokey", False
+                    if not cacheable:  # keyed by this very function object (kept alive)
                         key = f"{key[:16]}_{id(self._func):x}"
                     self._kernels = _codegen.load_kernels(key, self._func, jitted, self.uniforms,
                                                           self.params, self.interval, self.finite,
-                                                          cache=self._cacheable)
-        return getattr(self._kernels, f"fill_{mode}")
+                                                          cache=cacheable)
+        return getattr(self._kernels, f"fill_{mode}_serial" if serial else f"fill_{mode}")
 
     def compile(self, dtype: Any = np.float64, **params: Any) -> float:
         """Compile (or load from the disk cache) the fill for ``dtype`` now.
@@ -307,6 +314,15 @@ class Distribution:
         self.compile_seconds[mode] = seconds
         del kernel
         return seconds
+
+    def _evaluate_once(self, values: tuple[float, ...]) -> None:
+        """Run the function once (every uniform 0.5) with these parameters.
+
+        Done before anything is drawn or written: a function that raises
+        for its parameters (a check of its own) raises here, with the
+        stream and ``out`` untouched.  Costs one call of the function.
+        """
+        self._jitted()(*([0.5] * self.uniforms), *values)
 
     # -------------------------------------------------------------- use --
     def __call__(self, *uniforms: float, **params: Any) -> float:
@@ -350,6 +366,32 @@ class Distribution:
         """``fastinit.numba.fill_at(rng, self, out, ...)``."""
         return fill_at(rng, self, out, offset, position=position, row_offsets=row_offsets,
                        n_threads=n_threads, **params)
+
+
+def _import_numba() -> None:
+    """Import Numba and this package's Numba runtime, all or nothing.
+
+    Ctrl-C during the first ``import numba`` (a second or more) would leave
+    half-initialised modules in ``sys.modules`` (``numba`` without
+    ``numba.core``), and every later compile would fail with an unrelated
+    ``AttributeError``.  Undoing the modules the interrupted import added
+    lets the next call import afresh.
+    """
+    if "fastinit.numba._codegen" in sys.modules and "numba.core.errors" in sys.modules:
+        return
+    before = set(sys.modules)
+    try:
+        import numba  # noqa: F401
+        import numba.core.errors  # noqa: F401
+
+        from . import _codegen, _runtime  # noqa: F401
+    except BaseException:
+        # Every module the interrupted import added: Numba's own and those
+        # of its dependencies it was importing (PyYAML, ...), any of which
+        # may be half-initialised.
+        for name in set(sys.modules) - before:
+            sys.modules.pop(name, None)
+        raise
 
 
 def _rebuild(func, uniforms, interval, finite, constraints, validate):
@@ -550,6 +592,11 @@ def sample(rng: Any, dist: Distribution, size: SizeLike = None, dtype: Any = Non
         When the function returns NaN (or with ``finite=True`` a non-finite
         value) for some element; the stream still advances and ``out`` may
         be partly written.
+    Exception
+        Whatever the function itself raises, with its message: before
+        anything is drawn when it raises for the call's parameters (the
+        function is evaluated once, at uniforms 0.5, first), else after the
+        draw started (the stream advances, ``out`` may be partly written).
     """
     rng = _check_rng(rng)
     dist = _check_dist(dist)
@@ -557,6 +604,7 @@ def sample(rng: Any, dist: Distribution, size: SizeLike = None, dtype: Any = Non
     where = resolve_draw(size, dtype, out)
     values = dist.bind(params)
     dist._ensure_compiled(_MODE_OF[where.dtype], values)  # compile errors come before any draw
+    dist._evaluate_once(values)  # so does an exception the function raises for its parameters
     target = where.array()
     n = target.size
     _check_word_range(rng.position, 0, n, dist.words_per_element)  # before reserving
@@ -609,6 +657,7 @@ def fill_at(rng: Any, dist: Distribution, out: np.ndarray, offset: int = 0, *,
     if rows is not None and rows.size == 0:
         return out  # an empty out, nothing to fill
     dist._ensure_compiled(_MODE_OF[dt], values)
+    dist._evaluate_once(values)
     _fill(dist, rng, out, start, first, rows, nt, values)
     return out
 
@@ -641,7 +690,9 @@ def _fill(dist: Distribution, rng: Any, out: np.ndarray, position: int, offset: 
     np.cumsum(last_tile - first_tile + 1, out=cum[1:])
     n_items = int(cum[-1])
     nt = max(1, n_threads) if total >= SERIAL_BELOW else 1
-    kernel = dist._kernel(_MODE_OF[out.dtype])
+    serial = _threads.forked_serial()  # no Numba threads in a child forked after threads ran
+    mode = _MODE_OF[out.dtype]
+    kernel = dist._kernel(mode, serial=serial)
     flat = out.reshape(-1)
     if flat.dtype in (np.dtype(np.float16), _dtypes.bfloat16):
         flat = flat.view(np.uint16)
@@ -649,24 +700,63 @@ def _fill(dist: Distribution, rng: Any, out: np.ndarray, position: int, offset: 
     sid = int(rng.stream_id)
     s0, s1 = np.uint32(sid & 0xFFFFFFFF), np.uint32(sid >> 32)
     bad = np.full(nt, -1, np.int64)
+    args = (np.int64(nt), bad, key0, key1, s0, s1, np.uint64(BLOCK_WORDS * position), *values)
     import numba
 
-    previous = numba.get_num_threads()
-    numba.set_num_threads(min(nt, numba.config.NUMBA_NUM_THREADS))
+    previous = None if serial else numba.get_num_threads()
+    if not serial:
+        numba.set_num_threads(min(nt, numba.config.NUMBA_NUM_THREADS))
     try:
-        # ROUND_PER_THREAD elements per thread per kernel call, as in the C
-        # core: then Python gets control back (Ctrl-C is seen between rounds).
-        step = nt * max(1, ROUND_PER_THREAD // TILE)
-        for lo in range(0, n_items, step):
+        # Rounds sized by measured time, so that Python sees Ctrl-C within
+        # _ROUND_SECONDS whatever one element costs: the first round is one
+        # tile per thread, later ones grow (or shrink) towards that time.
+        lo, step = 0, nt
+        while lo < n_items:
             hi = min(n_items, lo + step)
-            kernel(flat, rows, cum, np.int64(cols), np.int64(lo), np.int64(hi), np.int64(nt),
-                   bad, key0, key1, s0, s1, np.uint64(BLOCK_WORDS * position), *values)
+            t0 = time.perf_counter()
+            try:
+                kernel(flat, rows, cum, np.int64(cols), np.int64(lo), np.int64(hi), *args)
+            except Exception as exc:  # the user's function raised inside the threads
+                _reraise_users_exception(dist, mode, exc, flat, rows, cum, cols, lo, hi, args)
             if check and (bad >= 0).any():
                 break
+            elapsed = time.perf_counter() - t0
+            lo = hi
+            grow = _ROUND_SECONDS / max(elapsed, 1e-6)
+            # at most ROUND_PER_THREAD elements per thread, as in the C core
+            step = int(min(max(step * min(grow, 4.0), nt), nt * max(1, ROUND_PER_THREAD // TILE)))
     finally:
-        numba.set_num_threads(previous)
+        if previous is not None:
+            numba.set_num_threads(previous)
     if check and (bad >= 0).any():
         _report_bad(dist, rng, out, position, rows, cols, int(bad[bad >= 0].min()), values)
+
+
+def _reraise_users_exception(dist: Distribution, mode: str, exc: Exception, flat: np.ndarray,
+                             rows: np.ndarray, cum: np.ndarray, cols: int, lo: int, hi: int,
+                             args: tuple) -> None:
+    """Raise the exception the user's function raised in the kernel's threads.
+
+    An exception raised inside Numba's parallel region reaches Python as a
+    ``SystemError`` without the original; running the same work items
+    through the serial kernel (the same code per element) raises the
+    user's own exception, with its message, which is then re-raised.
+    """
+    if not isinstance(exc, SystemError):
+        raise exc
+    serial = dist._kernel(mode, serial=True)
+    try:
+        serial(flat, rows, cum, np.int64(cols), np.int64(lo), np.int64(hi), *args)
+    except Exception as user_exc:
+        _note(user_exc, f"raised by distribution {dist.name}'s function during a draw; the "
+                        "stream has advanced past this draw and out may be partly written")
+        raise user_exc.with_traceback(None) from None
+    raise exc
+
+
+def _note(exc: BaseException, text: str) -> None:
+    if hasattr(exc, "add_note"):  # Python >= 3.11
+        exc.add_note(text)
 
 
 def _report_bad(dist: Distribution, rng: Any, out: np.ndarray, position: int, rows: np.ndarray,

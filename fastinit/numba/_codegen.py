@@ -26,6 +26,7 @@ import hashlib
 import importlib.util
 import inspect
 import os
+import pickle
 import sys
 import tempfile
 import threading
@@ -85,11 +86,11 @@ def _tile_{mode}(ubuf, dst{pargs}):
     return nbad
 
 
-@njit(cache=True, parallel=True, nogil=True, error_model="numpy")
-def fill_{mode}(out, rows, cum, cols, item_lo, item_hi, n_units, bad,
+@njit(cache=True, {parallel}nogil=True, error_model="numpy")
+def fill_{mode}{suffix}(out, rows, cum, cols, item_lo, item_hi, n_units, bad,
                key0, key1, s0, s1, word_base{pargs}):
     span = item_hi - item_lo
-    for unit in prange(n_units):
+    for unit in {loop}(n_units):
         a = item_lo + span * unit // n_units
         b = item_lo + span * (unit + 1) // n_units
         if a < b:
@@ -179,13 +180,31 @@ def _function_fingerprint(func: Callable) -> bytes:
         for cell in func.__closure__:
             try:
                 value = cell.cell_contents
-            except ValueError:
-                value = None
+            except ValueError:  # an empty cell
+                cells.append("<empty>")
+                continue
             py = getattr(value, "py_func", None)  # a jitted helper: fingerprint its code
-            cells.append(_function_fingerprint(py).hex() if py is not None else
-                         f"{type(value).__qualname__}:{value!r}:{id(value) if callable(value) else ''}")
+            if py is not None:
+                cells.append(_function_fingerprint(py).hex())
+                continue
+            # Numba compiles closure variables in as constants: the key must
+            # change with their exact value, not with their repr (two arrays
+            # can share one repr, "[0. 0. 0. ... 0. 0. 0.]").  Pickled bytes
+            # are exact, as in Numba's own cache index.
+            try:
+                data = pickle.dumps(value, protocol=4)
+            except Exception as exc:
+                raise UnkeyableError(
+                    f"closure variable of type {type(value).__qualname__} cannot be "
+                    "pickled") from exc
+            cells.append(f"{type(value).__qualname__}:{hashlib.sha256(data).hexdigest()}")
         parts.append(repr(cells))
     return "\x00".join(parts).encode()
+
+
+class UnkeyableError(Exception):
+    """The function closes over a value that no key can describe exactly:
+    its kernels are then kept in memory, keyed by the function object."""
 
 
 _OWN_SOURCES: list[str] = []
@@ -233,7 +252,16 @@ def _source(key: str, func: Callable, k: int, params: tuple[str, ...], interval:
     for mode, (npdtype, store, bad_finite, bad_nan) in _MODES.items():
         text += _MODE_TEMPLATE.format(mode=mode, npdtype=npdtype, store=store, pargs=pnames,
                                       pnames=pnames, uniforms="\n".join(lines), call=call,
-                                      isbad=bad_finite if finite else bad_nan)
+                                      isbad=bad_finite if finite else bad_nan,
+                                      parallel="parallel=True, ", suffix="", loop="prange")
+        # The same loop without Numba's threading layer, for children forked
+        # after their parent started threads (see fastinit._threads): the
+        # same code per element, so the same bits.  Compiled only if used.
+        serial = _MODE_TEMPLATE.format(mode=mode, npdtype=npdtype, store=store, pargs=pnames,
+                                       pnames=pnames, uniforms="\n".join(lines), call=call,
+                                       isbad=bad_finite if finite else bad_nan,
+                                       parallel="", suffix="_serial", loop="range")
+        text += serial[serial.index("@njit(cache=True, nogil"):]
     return text
 
 

@@ -10,24 +10,23 @@
 #include "fi_kernels.h"
 #include "fi_transforms.h"
 
-typedef struct { float loc, scale; } fi_affine32;
-typedef struct { double loc, scale; } fi_affine64;
-typedef struct { float loc, scale, lo, hi; } fi_uniform16;
+/* lo, hi: the uniform's bounds rounded inward to the output dtype (the
+ * normals ignore them); +-inf when the caller has none. */
+typedef struct { float loc, scale, lo, hi; } fi_affine32;
+typedef struct { double loc, scale, lo, hi; } fi_affine64;
 typedef struct { double p_lo, pc_lo, width, q_mid; float flip, loc, scale, lo, hi; } fi_trunc32;
 typedef struct { double p_lo, pc_lo, width, flip, loc, scale, lo, hi; } fi_trunc64;
 
 static inline fi_affine32 fi_prep_affine32(const fi_params *p) {
-    fi_affine32 a = {(float)p->loc, (float)p->scale};
+    fi_affine32 a = {(float)p->loc, (float)p->scale, (float)p->clamp_lo, (float)p->clamp_hi};
     return a;
 }
 static inline fi_affine64 fi_prep_affine64(const fi_params *p) {
-    fi_affine64 a = {p->loc, p->scale};
+    fi_affine64 a = {p->loc, p->scale, p->clamp_lo, p->clamp_hi};
     return a;
 }
-static inline fi_uniform16 fi_prep_uniform16(const fi_params *p) {
-    fi_uniform16 a = {(float)p->loc, (float)p->scale, (float)p->clamp_lo, (float)p->clamp_hi};
-    return a;
-}
+static inline float fi_clamp32(float x, float lo, float hi) { return x < lo ? lo : x > hi ? hi : x; }
+static inline double fi_clamp64(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
 static inline fi_trunc32 fi_prep_trunc32(const fi_params *p) {
     /* 2^32 (p - 1/2) at w = 2^31, for fi_truncnorm32_block */
     double q_mid = (p->p_lo - 0.5) * 0x1p32 + p->width * 2147483648.5;
@@ -40,27 +39,30 @@ static inline fi_trunc64 fi_prep_trunc64(const fi_params *p) {
     return t;
 }
 
-/* uniform: loc + scale * u, u on the output format's grid in [0, 1) */
+/* uniform: loc + scale * u, u on the output format's grid in [0, 1), clamped
+ * last to [lo, hi], the bounds rounded inward to the output dtype: rounding
+ * loc, loc + scale * u or the conversion to 16 bits could otherwise step
+ * outside [low, high] when the bounds are not representable.  (lo and hi are
+ * representable in the output dtype, so clamping before the 16-bit
+ * conversion keeps its result inside too.) */
 static inline float fi_elem_uniform_f32(const uint32_t *b, int64_t i, const fi_affine32 *a) {
-    return a->loc + a->scale * fi_unit24(b[i]);
+    return fi_clamp32(a->loc + a->scale * fi_unit24(b[i]), a->lo, a->hi);
 }
 static inline double fi_elem_uniform_f64(const uint32_t *b, int64_t i, const fi_affine64 *a) {
-    return a->loc + a->scale * fi_unit53(fi_word_pair(b, i));
+    return fi_clamp64(a->loc + a->scale * fi_unit53(fi_word_pair(b, i)), a->lo, a->hi);
 }
 /* float16, bfloat16 (stream version 3): loc + scale * u on float32's 24-bit
- * grid, clamped to [lo, hi] (the dtype's values in [low, high): the caller
- * passes the smallest >= low and the largest < high), then rounded once to
- * nearest even by the kernels' narrowing step.  Rounding to nearest keeps the
- * mean unbiased; the clamp keeps [low, high) half-open after rounding. */
-static inline float fi_elem_uniform16(const uint32_t *b, int64_t i, const fi_uniform16 *a) {
-    float x = a->loc + a->scale * fi_unit24(b[i]);
-    x = x > a->lo ? x : a->lo;
-    return x < a->hi ? x : a->hi;
+ * grid, clamped to [lo, hi] (the caller passes the dtype's values in
+ * [low, high)), then rounded once to nearest even by the kernels' narrowing
+ * step.  Rounding to nearest keeps the mean unbiased; the clamp keeps the
+ * rounded value inside. */
+static inline float fi_elem_uniform16(const uint32_t *b, int64_t i, const fi_affine32 *a) {
+    return fi_clamp32(a->loc + a->scale * fi_unit24(b[i]), a->lo, a->hi);
 }
-static inline uint16_t fi_elem_uniform_f16(const uint32_t *b, int64_t i, const fi_uniform16 *a) {
+static inline uint16_t fi_elem_uniform_f16(const uint32_t *b, int64_t i, const fi_affine32 *a) {
     return fi_f32_to_f16(fi_elem_uniform16(b, i, a));
 }
-static inline uint16_t fi_elem_uniform_bf16(const uint32_t *b, int64_t i, const fi_uniform16 *a) {
+static inline uint16_t fi_elem_uniform_bf16(const uint32_t *b, int64_t i, const fi_affine32 *a) {
     return fi_f32_to_bf16(fi_elem_uniform16(b, i, a));
 }
 

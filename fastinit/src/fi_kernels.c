@@ -165,8 +165,8 @@ int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t str
     fi_params p = {0};
     p.loc = loc;
     p.scale = scale;
-    p.clamp_lo = -INFINITY; /* 16-bit uniforms: no clamp (the Python layer passes [low, high)) */
-    p.clamp_hi = INFINITY;
+    p.clamp_lo = -HUGE_VAL;  /* no bounds to clamp to */
+    p.clamp_hi = HUGE_VAL;
     return fi_fill(kind, dtype, &s, word0, n, out, &p);
 }
 
@@ -206,8 +206,8 @@ int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, vo
     switch (kind * FI_NDTYPES + dtype) {
     case FI_UNIFORM * FI_NDTYPES + FI_F32: FI_APPLY(float, fi_prep_affine32, fi_elem_uniform_f32); break;
     case FI_UNIFORM * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_affine64, fi_elem_uniform_f64); break;
-    case FI_UNIFORM * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_uniform16, fi_elem_uniform_f16); break;
-    case FI_UNIFORM * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_uniform16, fi_elem_uniform_bf16); break;
+    case FI_UNIFORM * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_uniform_f16); break;
+    case FI_UNIFORM * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_uniform_bf16); break;
     case FI_NORMAL * FI_NDTYPES + FI_F32: fi_normal32_words(words, n, out, p, FI_F32, 0); break;
     case FI_NORMAL * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_affine64, fi_elem_normal_f64); break;
     case FI_NORMAL * FI_NDTYPES + FI_F16: fi_normal32_words(words, n, out, p, FI_F16, 0); break;

@@ -304,7 +304,7 @@ FI_DEFINE_FILL(fill_uniform_f64, 2, double, fi_affine64, fi_prep_affine64, fi_el
     static void FI_FN(NAME)(const fi_stream *s, uint64_t word0, int64_t n, void *out_,     \
                             const fi_params *p) {                                          \
         uint16_t *restrict out = (uint16_t *)out_;                                         \
-        const fi_uniform16 a = fi_prep_uniform16(p);                                       \
+        const fi_affine32 a = fi_prep_affine32(p);                                         \
         const int streaming = (uint64_t)n * 2 >= FI_STREAM_MIN_BYTES;                     \
         FI_ALIGN uint32_t buf[FI_TILE];                                                    \
         FI_ALIGN float vals[FI_TILE];                                                      \

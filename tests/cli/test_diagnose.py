@@ -16,8 +16,10 @@ pytestmark = pytest.mark.usefixtures("single_threaded_blas")
 
 
 def run(init, activation):
+    layout = "keras" if isinstance(init, str) else None  # names need a layout
     with fastinit.threads(1):
-        return fastinit.diagnose(init, activation, DEPTH, WIDTH, batch=BATCH, seed=0)
+        return fastinit.diagnose(init, activation, DEPTH, WIDTH, layout=layout, batch=BATCH,
+                                 seed=0)
 
 
 def test_standard_normal_weights_explode():
@@ -58,8 +60,8 @@ def test_xavier_is_too_small_for_relu():
 
 
 def test_reproducible_and_result_object(tmp_path):
-    a = fastinit.diagnose("lecun_normal", "selu", 5, 32, batch=16, seed=3)
-    b = fastinit.diagnose("lecun_normal", "selu", 5, 32, batch=16, seed=3)
+    a = fastinit.diagnose("lecun_normal", "selu", 5, 32, layout="keras", batch=16, seed=3)
+    b = fastinit.diagnose("lecun_normal", "selu", 5, 32, layout="keras", batch=16, seed=3)
     assert np.array_equal(a.activation_std, b.activation_std)
     assert a.activation_std.shape == a.gradient_std.shape == (5,)
     table = a.table()
@@ -72,19 +74,19 @@ def test_reproducible_and_result_object(tmp_path):
 
 def test_bad_arguments():
     with pytest.raises(ValueError, match="activation"):
-        fastinit.diagnose("he_normal", "swish", 3, 8)
+        fastinit.diagnose("he_normal", "swish", 3, 8, layout="keras")
     with pytest.raises(ValueError, match="depth"):
-        fastinit.diagnose("he_normal", "relu", 0, 8)
+        fastinit.diagnose("he_normal", "relu", 0, 8, layout="keras")
     with pytest.raises(TypeError, match="width"):
-        fastinit.diagnose("he_normal", "relu", 3, 8.0)
+        fastinit.diagnose("he_normal", "relu", 3, 8.0, layout="keras")
     with pytest.raises(ValueError, match="batch"):
-        fastinit.diagnose("he_normal", "relu", 3, 8, batch=1)
+        fastinit.diagnose("he_normal", "relu", 3, 8, batch=1, layout="keras")
     with pytest.raises(ValueError, match="unknown initializer"):
         fastinit.diagnose("nope", "relu", 3, 8)
 
 
 def test_plot_without_matplotlib(monkeypatch, tmp_path):
-    r = fastinit.diagnose("he_normal", "relu", 2, 8, batch=4)
+    r = fastinit.diagnose("he_normal", "relu", 2, 8, layout="torch", batch=4)
     real_import = builtins.__import__
 
     def no_matplotlib(name, *args, **kwargs):
@@ -101,8 +103,8 @@ def test_plot_without_matplotlib(monkeypatch, tmp_path):
 
 def test_cli(tmp_path, capsys):
     png = tmp_path / "out.png"
-    assert main(["diagnose", "--init", "he_normal", "--activation", "relu", "--depth", "50",
-                 "--width", "512", "--batch", "16", "--plot", str(png)]) == 0
+    assert main(["diagnose", "--init", "he_normal", "--layout", "keras", "--activation", "relu",
+                 "--depth", "50", "--width", "512", "--batch", "16", "--plot", str(png)]) == 0
     out = capsys.readouterr().out
     assert "HeNormal" in out and "activations: stable" in out and f"wrote {png}" in out
     assert len([line for line in out.splitlines() if line.strip()[:1].isdigit()]) == 50
@@ -119,6 +121,8 @@ def test_cli(tmp_path, capsys):
 
     assert main(["diagnose", "--init", "nope"]) == 2
     assert "unknown initializer" in capsys.readouterr().err
+    assert main(["diagnose", "--init", "he_normal"]) == 2   # no layout: no guess
+    assert "layout='torch'" in capsys.readouterr().err
     assert main(["diagnose", "--init", "random_normal", "--param", "sigma=1"]) == 2
     with pytest.raises(SystemExit):
         main(["diagnose", "--init", "he_normal", "--param", "novalue"])

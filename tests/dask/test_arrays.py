@@ -386,16 +386,18 @@ CALLS = {
     "constant": [(SHAPE_2D, {"value": 0.1})],
     "random_normal": [(SHAPE_2D, {"mean": 1.0, "stddev": 0.3})],
     "random_uniform": [(SHAPE_2D, {"minval": -2.0, "maxval": 0.5})],
-    "truncated_normal": [(SHAPE_2D, {"stddev": 0.5, "a": -0.3, "b": 0.9}),
+    "truncated_normal": [(SHAPE_2D, {"stddev": 0.5, "a": -0.3, "b": 0.9, "layout": "torch"}),
                          (SHAPE_2D, {"stddev": 0.5, "layout": "keras"})],
     "variance_scaling": [(SHAPE_CONV, {"scale": 2.0, "mode": "fan_avg",
                                        "distribution": d, "layout": "keras"})
                          for d in ("truncated_normal", "normal", "uniform")],
-    "he_normal": [(SHAPE_CONV, {}), (SHAPE_CONV, {"layout": "keras"}),
-                  (SHAPE_2D, {"a": 0.1, "mode": "fan_out", "nonlinearity": "leaky_relu"})],
-    "glorot_uniform": [(SHAPE_CONV, {"gain": 2.0}), (SHAPE_CONV, {"layout": "jax"})],
-    "torch_default_bias": [((70,), {"fan_in": 70}),
-                           ((12,), {"weight_shape": SHAPE_CONV})],
+    "he_normal": [(SHAPE_CONV, {"layout": "torch"}), (SHAPE_CONV, {"layout": "keras"}),
+                  (SHAPE_2D, {"a": 0.1, "mode": "fan_out", "nonlinearity": "leaky_relu",
+                              "layout": "torch"})],
+    "glorot_uniform": [(SHAPE_CONV, {"gain": 2.0, "layout": "torch"}),
+                       (SHAPE_CONV, {"layout": "jax"})],
+    "torch_default_bias": [((70,), {"fan_in": 70, "layout": "torch"}),
+                           ((12,), {"weight_shape": SHAPE_CONV, "layout": "torch"})],
 }
 INIT_CHUNKS = {2: ((10, 50, 36), (1, 69)), 4: ((5, 7), (3, 7), (2, 1), (4, 1)),
                1: 7}
@@ -403,7 +405,8 @@ INIT_CHUNKS = {2: ((10, 50, 36), (1, 69)), 4: ((5, 7), (3, 7), (2, 1), (4, 1)),
 
 def _initializer_cases():
     for name in ELEMENTWISE:
-        for shape, kwargs in CALLS.get(name, [(SHAPE_2D, {})]):
+        default = {"layout": "torch"} if inits.layout_dependent(name) else {}
+        for shape, kwargs in CALLS.get(name, [(SHAPE_2D, default)]):
             yield name, shape, kwargs
 
 
@@ -422,14 +425,15 @@ def test_initializers_match_local_on_cluster(client, dtype):
 
 def test_initializer_rng_reserves_the_local_range(client):
     drng, lrng = fd.default_rng(12), fastinit.default_rng(12)
-    x = fd.he_uniform(SHAPE_CONV, "bfloat16", chunks=(5, 5, 3, 2), rng=drng)
+    x = fd.he_uniform(SHAPE_CONV, "bfloat16", chunks=(5, 5, 3, 2), layout="torch", rng=drng)
     y = fd.zeros(SHAPE_2D, chunks=10, rng=drng)  # draws nothing, as locally
     z = drng.standard_normal(10, chunks=3)
-    w = fd.glorot_normal(SHAPE_2D, "float64", chunks=(9, 70), rng=drng.local)  # a local Generator
-    want_x = inits.he_uniform(SHAPE_CONV, "bfloat16", rng=lrng)
+    w = fd.glorot_normal(SHAPE_2D, "float64", chunks=(9, 70), layout="keras",
+                         rng=drng.local)  # a local Generator
+    want_x = inits.he_uniform(SHAPE_CONV, "bfloat16", layout="torch", rng=lrng)
     want_y = inits.zeros(SHAPE_2D, rng=lrng)
     want_z = lrng.standard_normal(10)
-    want_w = inits.glorot_normal(SHAPE_2D, "float64", rng=lrng)
+    want_w = inits.glorot_normal(SHAPE_2D, "float64", layout="keras", rng=lrng)
     assert drng.position == lrng.position
     for got, want in zip(compute(client, x, y, z, w), (want_x, want_y, want_z, want_w)):
         assert same_bits(got, want)
@@ -438,11 +442,11 @@ def test_initializer_rng_reserves_the_local_range(client):
 def test_initializer_from_names_configs_and_objects():
     shape, chunks = (40, 30), (16, 7)
     cases = [
-        (("he_normal",), {}, inits.get("he_normal")),  # class defaults: layout="keras"
+        (("he_normal",), {"layout": "keras"}, inits.get("he_normal", layout="keras")),
         (({"class_name": "RandomNormal", "config": {"stddev": 0.2}},), {},
          inits.RandomNormal(stddev=0.2)),
-        ((inits.VarianceScaling(3.0, "fan_out", "uniform"),), {},
-         inits.VarianceScaling(3.0, "fan_out", "uniform")),
+        ((inits.VarianceScaling(3.0, "fan_out", "uniform", layout="keras"),), {},
+         inits.VarianceScaling(3.0, "fan_out", "uniform", layout="keras")),
         (("truncated_normal",), {"stddev": 0.1, "layout": "torch", "a": -0.1, "b": 0.2},
          inits.TruncatedNormal(stddev=0.1, layout="torch", a=-0.1, b=0.2)),
     ]
@@ -452,28 +456,38 @@ def test_initializer_from_names_configs_and_objects():
     # an initializer's own seed is used when the call has none, as locally
     own = inits.RandomUniform(seed=11)
     assert same_bits(fd.initializer(own, shape, chunks=chunks).compute(), own(shape))
-    # functions take the function's defaults: truncated_normal bounds are absolute
-    got = fd.truncated_normal(shape, chunks=chunks, seed=1, stddev=1.0, a=-0.5, b=0.5)
+    # the convention rule holds here too: no layout, no guess
+    got = fd.truncated_normal(shape, chunks=chunks, seed=1, stddev=1.0, a=-0.5, b=0.5,
+                              layout="torch")
     assert float(abs(got).max().compute()) <= 0.5
+    for call in (lambda: fd.he_normal(shape, chunks=chunks, seed=1),
+                 lambda: fd.initializer("he_normal", shape, chunks=chunks, seed=1)):
+        with pytest.raises(TypeError, match="layout='torch'.*'keras'.*'jax'"):
+            call()
 
 
 @pytest.mark.parametrize("name", sorted(NOT_ELEMENTWISE))
 def test_not_elementwise_initializers_say_so(name):
     shape = (4, 4, 3, 3) if name == "dirac" else (6, 6)
+    kw = {"layout": "torch"} if inits.layout_dependent(name) else {}
     with pytest.raises(NotImplementedError, match="not elementwise"):
-        getattr(fd, name)(shape, chunks=3, seed=0)
+        getattr(fd, name)(shape, chunks=3, seed=0, **kw)
     with pytest.raises(NotImplementedError, match="not elementwise"):
-        fd.initializer(name, shape, chunks=3, seed=0)
+        fd.initializer(name, shape, chunks=3, seed=0, **kw)
+
+
+T = "torch"
 
 
 @pytest.mark.parametrize("call,exc,match", [
-    (lambda r: fd.he_normal((8, 8), chunks=4, seed=1, rng=r), ValueError, "seed or rng"),
-    (lambda r: fd.he_normal((8, 8), chunks=4, rng="rng"), TypeError, "rng"),
-    (lambda r: fd.he_normal((8, 8), chunks=4, rng=r, gain=2.0), TypeError, "gain"),
-    (lambda r: fd.he_normal((8, 8), chunks=(3,), rng=r), ValueError, "chunks"),
-    (lambda r: fd.he_normal(None, chunks=4, rng=r), TypeError, "shape"),
-    (lambda r: fd.he_normal((8, 8), "int8", chunks=4, rng=r), TypeError, "dtype"),
-    (lambda r: fd.he_normal((8, 8), chunks=4, rng=r, mode="fan_sideways"), ValueError, "mode"),
+    (lambda r: fd.he_normal((8, 8), chunks=4, layout=T, seed=1, rng=r), ValueError, "seed or rng"),
+    (lambda r: fd.he_normal((8, 8), chunks=4, layout=T, rng="rng"), TypeError, "rng"),
+    (lambda r: fd.he_normal((8, 8), chunks=4, layout=T, rng=r, gain=2.0), TypeError, "gain"),
+    (lambda r: fd.he_normal((8, 8), chunks=(3,), layout=T, rng=r), ValueError, "chunks"),
+    (lambda r: fd.he_normal(None, chunks=4, layout=T, rng=r), TypeError, "shape"),
+    (lambda r: fd.he_normal((8, 8), "int8", chunks=4, layout=T, rng=r), TypeError, "dtype"),
+    (lambda r: fd.he_normal((8, 8), chunks=4, layout=T, rng=r, mode="fan_sideways"),
+     ValueError, "mode"),
     (lambda r: fd.constant((8, 8), "float16", chunks=4, value=1e6), ValueError, "value"),
     (lambda r: fd.initializer("no_such_init", (8, 8), rng=r), ValueError, "no_such_init"),
     (lambda r: fd.random_normal((8, 8), chunks=4, rng=r, n_threads=0), ValueError, "n_threads"),
@@ -486,7 +500,7 @@ def test_initializer_bad_input(call, exc, match):
 
 
 def test_initializer_graph_carries_no_data():
-    x = fd.he_normal((65536, 65536), chunks="auto", seed=7)  # 16 GiB, as in issue 6
+    x = fd.he_normal((65536, 65536), chunks="auto", layout="torch", seed=7)  # 16 GiB, lazily
     for task in dict(x.__dask_graph__()).values():
         finder = _ArrayFinder(io.BytesIO())
         finder.dump(task)

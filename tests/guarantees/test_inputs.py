@@ -36,6 +36,7 @@ import fastinit
 from fastinit import _threads, _validation
 from tests.support.processes import (
     BF16,
+    inward,
     FLOAT_DTYPES,
     GUARD,
     LAYOUTS,
@@ -439,6 +440,8 @@ def param_problems(method, params, dtype):
             # bounds beyond the output dtype, or a width float32 cannot hold
             return ["maybe", (ValueError, "low"), (ValueError, "high"),
                     (OverflowError, "low"), (OverflowError, "high")]
+        if not inward(lo, dtype, up=True) <= inward(hi, dtype, up=False):
+            return [(ValueError, "low"), (ValueError, "high")]  # no value of dtype inside
         return []
     if method == "normal":
         loc, scale = vals["loc"], vals["scale"]
@@ -598,8 +601,8 @@ THREAD_COUNTS = st.one_of(
 @given(n_threads=THREAD_COUNTS, method=st.sampled_from(METHODS))
 def test_thread_counts_never_change_bits_or_crash(n_threads, method):
     n = (1 << 15) + 4099  # above the serial threshold
-    try:  # the documented type: None or anything with __index__
-        ok_int = operator.index(n_threads) is not None
+    try:  # the documented type: None or anything with __index__ except a bool
+        ok_int = operator.index(n_threads) is not None and not isinstance(n_threads, bool)
     except TypeError:
         ok_int = False
     if n_threads is None or (ok_int and operator.index(n_threads) != 0):

@@ -357,6 +357,8 @@ def _init_call(name):
 
     f = getattr(inits, name)
     extra = {"fan_in": 3} if name == "torch_default_bias" else {}
+    if inits.layout_dependent(name):
+        extra["layout"] = "torch"
     return lambda *a, **k: f(*a, **k, **extra)
 
 
@@ -434,7 +436,7 @@ def test_orthogonal_workspace_counts_against_free_memory():
             vm = [int(l.split()[1]) * 1024 for l in f if l.startswith("VmSize")][0]
         resource.setrlimit(resource.RLIMIT_AS, (vm + {available}, resource.RLIM_INFINITY))
         try:
-            fastinit.orthogonal(({n}, {n}), seed=0)
+            fastinit.orthogonal(({n}, {n}), layout="torch", seed=0)
             print("no error")
         except MemoryError as exc:
             print("MemoryError:", exc)

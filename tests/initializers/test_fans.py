@@ -92,8 +92,6 @@ def test_modes():
     ((0, 5), "torch", "fan_out", "fan_out"),
     ((5, 0), "torch", "fan_in", "fan_in"),
     ((5, 0, 3), "torch", "fan_avg", "fan_in"),
-    ((3, 3, 0, 8), "keras", "fan_in", "fan_in"),
-    ((0,), "keras", "fan_in", "fan_in"),
     ((4, 0), "jax", "fan_geo_avg", "fan_out"),
 ])
 def test_zero_fan_is_a_clear_error(shape, layout, mode, fan):
@@ -101,10 +99,29 @@ def test_zero_fan_is_a_clear_error(shape, layout, mode, fan):
         fastinit.variance_scaling(shape, mode=mode, layout=layout, seed=0)
 
 
+def test_keras_layout_divides_by_at_least_one():
+    """Keras 3 scales by max(1, fan): a zero fan is no error in its layout."""
+    for shape in ((3, 3, 0, 8), (0,)):
+        assert fan_for_mode(shape, compute_fans(shape, "keras"), "fan_in", "keras") == 1.0
+        assert fastinit.variance_scaling(shape, layout="keras", seed=0).shape == shape
+
+
 def test_zero_fan_not_used_by_mode_is_fine():
     # fan_out = 0 but mode fan_in uses only fan_in: an empty array, no division by zero
-    w = fastinit.he_normal((0, 5), seed=0)
+    w = fastinit.he_normal((0, 5), layout="torch", seed=0)
     assert w.shape == (0, 5)
+
+
+def test_keras_input_and_output_axes():
+    """Keras 3.15 compute_fans(shape, input_axes, output_axes): products of those axes,
+    no receptive field; used only when both are given."""
+    assert compute_fans((3, 3, 32, 64), "keras", input_axes=[2], output_axes=[3]) == (32, 64)
+    assert compute_fans((4, 8, 16), "keras", input_axes=[0, 1], output_axes=[-1]) == (32, 16)
+    assert compute_fans((3, 3, 32, 64), "keras", input_axes=[2]) == (288, 576)
+    with pytest.raises(ValueError, match="input_axes is a Keras option"):
+        compute_fans((3, 4), "jax", input_axes=[0], output_axes=[1])
+    with pytest.raises(ValueError, match="output_axes"):
+        compute_fans((3, 4), "keras", input_axes=[0], output_axes=[2])
 
 
 # the gain table (PyTorch's calculate_gain documentation)

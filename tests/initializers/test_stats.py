@@ -137,9 +137,15 @@ def test_variance_scaling(layout, mode, distribution):
         check_truncated(w, s, -2 * s, 2 * s)
 
 
-def test_variance_scaling_normal_is_untruncated_as_in_jax():
-    w = fastinit.variance_scaling((1024, 1024), distribution="normal", seed=11)
-    check_plain_normal(w, math.sqrt(1 / 1024))
+def test_variance_scaling_normal_follows_the_layout():
+    """"normal" is untruncated in JAX (and PyTorch), truncated in Keras 3."""
+    for layout in ("jax", "torch"):
+        w = fastinit.variance_scaling((1024, 1024), distribution="normal", layout=layout,
+                                      seed=11)
+        check_plain_normal(w, math.sqrt(1 / 1024))
+    w = fastinit.variance_scaling((1024, 1024), distribution="normal", layout="keras", seed=11)
+    s = math.sqrt(1 / 1024) / TRUNCATED_STDDEV
+    check_truncated(w, s, -2 * s, 2 * s)
 
 
 def test_random_family():
@@ -155,7 +161,8 @@ def test_random_family():
 
 
 def test_truncated_normal_torch_bounds_are_absolute():
-    w = fastinit.truncated_normal((2048, 1024), mean=0.0, stddev=0.05, a=-0.05, b=0.1, seed=14)
+    w = fastinit.truncated_normal((2048, 1024), mean=0.0, stddev=0.05, a=-0.05, b=0.1,
+                                  layout="torch", seed=14)
     check_truncated(w, 0.05, -0.05, 0.1)
 
 
@@ -170,11 +177,12 @@ def test_truncated_normal_keras_bounds_are_in_stddevs(layout):
 
 
 def test_torch_default_weight_and_bias():
-    w = fastinit.torch_default_weight((512, 256, 3, 3), seed=17)
+    w = fastinit.torch_default_weight((512, 256, 3, 3), layout="torch", seed=17)
     check_uniform(w, 1 / math.sqrt(256 * 9))
     w = fastinit.torch_default_weight((3, 3, 256, 512), layout="keras", seed=17)
     check_uniform(w, 1 / math.sqrt(256 * 9))
-    b = fastinit.torch_default_bias((2_000_000,), weight_shape=(512, 256, 3, 3), seed=18)
+    b = fastinit.torch_default_bias((2_000_000,), weight_shape=(512, 256, 3, 3),
+                                    layout="torch", seed=18)
     check_uniform(b, 1 / math.sqrt(256 * 9))
 
 

@@ -74,14 +74,15 @@ def test_orthogonal_is_orthonormal(algorithm, shape, layout, matrix):
 
 @pytest.mark.parametrize("dtype,tol", [(np.float16, 4e-3), (fastinit.bfloat16, 3e-2)])
 def test_orthogonal_narrow_dtypes(dtype, tol):
-    w = fastinit.orthogonal((256, 256), dtype, seed=0)
+    w = fastinit.orthogonal((256, 256), dtype, layout="torch", seed=0)
     assert w.dtype == np.dtype(dtype)
     assert orthonormality_error(w) < tol
 
 
 def test_orthogonal_float32_is_as_accurate_as_lapack():
-    ours = orthonormality_error(fastinit.orthogonal((640, 640), seed=1))
-    lapack = orthonormality_error(fastinit.orthogonal((640, 640), seed=1, algorithm="qr"))
+    ours = orthonormality_error(fastinit.orthogonal((640, 640), layout="torch", seed=1))
+    lapack = orthonormality_error(fastinit.orthogonal((640, 640), layout="torch", seed=1,
+                                                    algorithm="qr"))
     assert ours < max(4 * lapack, 1e-5)
 
 
@@ -98,15 +99,17 @@ def test_orthogonal_is_haar(algorithm):
     positive = int((np.linalg.det(qs) > 0).sum())
     assert stats.binomtest(positive, len(qs)).pvalue > 1e-6
     # a large matrix: sqrt(n) * entries are ~ N(0, 1)
-    w = fastinit.orthogonal((512, 512), np.float64, algorithm=algorithm, seed=5) * math.sqrt(512)
+    w = fastinit.orthogonal((512, 512), np.float64, algorithm=algorithm, layout="torch",
+                            seed=5) * math.sqrt(512)
     assert abs(w.std() - 1) < 6 * math.sqrt(0.5 / w.size) + 1e-3
     assert stats.kstest(w.ravel()[::7], "norm").pvalue > 1e-6
 
 
 def test_orthogonal_zero_size_and_reproducible():
-    assert fastinit.orthogonal((0, 5), seed=0).shape == (0, 5)
-    a = fastinit.orthogonal((40, 30), seed=9)
-    assert a.tobytes() == fastinit.orthogonal((40, 30), rng=fastinit.default_rng(9)).tobytes()
+    assert fastinit.orthogonal((0, 5), layout="torch", seed=0).shape == (0, 5)
+    a = fastinit.orthogonal((40, 30), layout="torch", seed=9)
+    assert a.tobytes() == fastinit.orthogonal((40, 30), layout="torch",
+                                                     rng=fastinit.default_rng(9)).tobytes()
 
 
 def test_identity():
@@ -139,7 +142,8 @@ def dirac_reference(shape, groups, layout):
     ((8, 8, 3), 1), ((6, 4, 4, 4), 1), ((8, 2, 3, 4), 2), ((4, 6, 2, 3, 5), 2), ((9, 3, 3, 3), 3),
 ])
 def test_dirac(shape, groups):
-    assert np.array_equal(fastinit.dirac(shape, groups=groups), dirac_reference(shape, groups,
+    assert np.array_equal(fastinit.dirac(shape, groups=groups, layout="torch"),
+                          dirac_reference(shape, groups,
                                                                                "torch"))
     kshape = shape[2:] + (shape[1], shape[0])
     got = fastinit.dirac(kshape, groups=groups, layout="keras")
@@ -168,5 +172,5 @@ def test_sparse(layout):
     nz = per_unit[~zeros].astype(np.float64)
     assert abs(nz.std() / 0.05 - 1) < 6 * math.sqrt(0.5 / nz.size)
     # edge cases
-    assert np.all(fastinit.sparse((5, 4), sparsity=1.0, seed=0) == 0)
-    assert np.count_nonzero(fastinit.sparse((5, 4), sparsity=0.0, seed=0)) == 20
+    assert np.all(fastinit.sparse((5, 4), sparsity=1.0, layout="torch", seed=0) == 0)
+    assert np.count_nonzero(fastinit.sparse((5, 4), sparsity=0.0, layout="torch", seed=0)) == 20

@@ -43,10 +43,10 @@ def same_bound(ours, theirs, bound):
 @pytest.mark.parametrize("kw", [{}, {"a": 0.2, "mode": "fan_out"},
                                 {"nonlinearity": "tanh"}, {"a": math.sqrt(5)}])
 def test_kaiming(shape, kw):
-    ours = fastinit.kaiming_normal(shape, seed=1, **kw).astype(np.float64)
+    ours = fastinit.kaiming_normal(shape, layout="torch", seed=1, **kw).astype(np.float64)
     theirs = torch_fill(tinit.kaiming_normal_, shape, **kw)
     same_std(ours, theirs, 3.0)
-    ours = fastinit.kaiming_uniform(shape, seed=2, **kw).astype(np.float64)
+    ours = fastinit.kaiming_uniform(shape, layout="torch", seed=2, **kw).astype(np.float64)
     theirs = torch_fill(tinit.kaiming_uniform_, shape, **kw)
     _, params = I.HeUniform(layout="torch", **kw).plan(shape)
     same_bound(ours, theirs, params["high"])
@@ -56,9 +56,9 @@ def test_kaiming(shape, kw):
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("gain", [1.0, 5 / 3])
 def test_xavier(shape, gain):
-    ours = fastinit.xavier_normal(shape, gain=gain, seed=3).astype(np.float64)
+    ours = fastinit.xavier_normal(shape, gain=gain, layout="torch", seed=3).astype(np.float64)
     same_std(ours, torch_fill(tinit.xavier_normal_, shape, gain=gain), 3.0)
-    ours = fastinit.xavier_uniform(shape, gain=gain, seed=4).astype(np.float64)
+    ours = fastinit.xavier_uniform(shape, gain=gain, layout="torch", seed=4).astype(np.float64)
     theirs = torch_fill(tinit.xavier_uniform_, shape, gain=gain)
     _, params = I.GlorotUniform(gain=gain, layout="torch").plan(shape)
     same_bound(ours, theirs, params["high"])
@@ -68,7 +68,7 @@ def test_trunc_normal():
     shape = (1024, 1024)
     kw = {"mean": 0.0, "std": 0.05, "a": -0.06, "b": 0.09}
     ours = fastinit.truncated_normal(shape, mean=0.0, stddev=0.05, a=-0.06, b=0.09,
-                                     seed=5).astype(np.float64)
+                                     layout="torch", seed=5).astype(np.float64)
     theirs = torch_fill(tinit.trunc_normal_, shape, **kw)
     assert ours.min() >= -0.06 and ours.max() <= 0.09 and theirs.min() >= -0.06
     assert abs(ours.mean() - theirs.mean()) < 6 * 0.05 * math.sqrt(2 / ours.size)
@@ -95,15 +95,16 @@ def test_layer_defaults(layer):
     mod = layer()
     shape = tuple(mod.weight.shape)
     theirs_w = mod.weight.detach().numpy().astype(np.float64)
-    ours_w = fastinit.torch_default_weight(shape, seed=8).astype(np.float64)
-    _, params = I.TorchDefaultWeight().plan(shape)
+    ours_w = fastinit.torch_default_weight(shape, layout="torch", seed=8).astype(np.float64)
+    _, params = I.TorchDefaultWeight(layout="torch").plan(shape)
     bound = params["high"]
     assert np.abs(theirs_w).max() <= bound * (1 + 1e-7) and np.abs(ours_w).max() <= bound
     assert np.abs(theirs_w).max() > bound * (1 - 5e-3)   # >= 100k samples
     same_std(ours_w, theirs_w, 1.8)
     theirs_b = mod.bias.detach().numpy()
-    ours_b = fastinit.torch_default_bias(theirs_b.shape, weight_shape=shape, seed=9)
-    _, bparams = I.TorchDefaultBias(weight_shape=shape).plan(theirs_b.shape)
+    ours_b = fastinit.torch_default_bias(theirs_b.shape, weight_shape=shape, layout="torch",
+                                         seed=9)
+    _, bparams = I.TorchDefaultBias(weight_shape=shape, layout="torch").plan(theirs_b.shape)
     assert bparams["high"] == pytest.approx(bound, rel=1e-12)  # the same 1/sqrt(fan_in)
     assert np.abs(theirs_b).max() <= bparams["high"] * (1 + 1e-7)
     assert np.abs(ours_b).max() <= bparams["high"]
@@ -116,7 +117,7 @@ def test_dirac_exact(shape, groups):
         pytest.skip("torch refuses it too")
     t = torch.empty(shape)
     tinit.dirac_(t, groups=groups)
-    assert np.array_equal(fastinit.dirac(shape, groups=groups), t.numpy())
+    assert np.array_equal(fastinit.dirac(shape, groups=groups, layout="torch"), t.numpy())
 
 
 @pytest.mark.parametrize("shape", [(5, 5), (3, 7), (7, 3)])
@@ -130,7 +131,7 @@ def test_sparse_zero_counts():
     shape, s = (200, 60), 0.3
     t = torch.empty(shape)
     tinit.sparse_(t, sparsity=s, std=0.01)
-    ours = fastinit.sparse(shape, sparsity=s, std=0.01, seed=10)
+    ours = fastinit.sparse(shape, sparsity=s, std=0.01, layout="torch", seed=10)
     assert np.array_equal((t.numpy() == 0).sum(axis=0), (ours == 0).sum(axis=0))
 
 
@@ -138,7 +139,7 @@ def test_sparse_zero_counts():
 def test_orthogonal(shape):
     t = torch.empty(shape)
     tinit.orthogonal_(t, gain=2.0)
-    ours = fastinit.orthogonal(shape, gain=2.0, seed=11)
+    ours = fastinit.orthogonal(shape, gain=2.0, layout="torch", seed=11)
     for w in (t.numpy(), ours):
         m = w.reshape(shape[0], -1).astype(np.float64) / 2.0
         g = m @ m.T if m.shape[0] <= m.shape[1] else m.T @ m

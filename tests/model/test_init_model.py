@@ -164,7 +164,7 @@ def test_yaml_without_pyyaml_is_a_clear_error(tmp_path, monkeypatch):
     ({"shape": [2], "init": "no_such_init"}, ValueError, r"\['init'\].*unknown initializer"),
     ({"shape": [2], "init": "normal", "stdev": 1}, TypeError, r"\['init'\]"),
     ({"shape": [2], "init": "normal", "stddev": -1}, ValueError, r"\['init'\].*stddev"),
-    ({"shape": [4, 4], "init": "he_normal"}, ValueError, r"\['init'\].*layout"),
+    ({"shape": [4, 4], "init": "he_normal"}, TypeError, r"\['init'\].*layout.*torch.*keras"),
     ({"shape": [4], "init": "he_normal", "layout": "torch"}, ValueError, r"\['init'\].*fan"),
     ({"shape": [2], "init": "constant", "value": 1e6, "dtype": "float16"}, ValueError,
      "overflows"),

@@ -66,32 +66,48 @@ def reference_fill(method: str, dtype, key, stream_id: int, first_word: int, n: 
     words = stream_words(key, stream_id, first_word, n * words_per_element(method, dtype))
     u = unit(words, dtype)
     lo = float(params.get("low", 0.0))
-    width = float(params.get("high", 1.0)) - lo
+    hi = float(params.get("high", 1.0))
+    width = hi - lo
+    # clamped last to the bounds rounded inward to the dtype (ARCHITECTURE.md)
+    lo_in, hi_in = inward(lo, dtype, up=True), inward(hi, dtype, up=False)
     if dtype == np.float64:
-        return lo + width * u
+        return np.clip(lo + width * u, lo_in, hi_in)
     # float32 arithmetic for float32 and narrower outputs, then round to nearest even
     x = np.float32(lo) + np.float32(width) * u.astype(np.float32)
-    if dtype.itemsize == 2:  # kept within the dtype's values in [low, high) first
-        first, last = _values_in(lo, float(params.get("high", 1.0)), dtype)
-        x = np.where(x > np.float32(first), x, np.float32(first))
-        x = np.where(x < np.float32(last), x, np.float32(last))
-    return x.astype(dtype)
+    if dtype.itemsize == 2 and hi > lo:  # stream version 3: [low, high) where the dtype can
+        below = _largest_below(hi, dtype)
+        hi_in = below if below >= lo_in else hi_in
+    return np.clip(x, np.float32(lo_in), np.float32(hi_in)).astype(dtype)
 
 
-def _values_in(low: float, high: float, dtype) -> tuple[float, float]:
-    """The smallest finite ``dtype`` value >= low and the largest < high (both the
-    one nearest low when the dtype has none there), found among all 2^16 values.
-    A zero bound has the sign rounding would give it: -0.0 above a negative low."""
+def _neighbours(value: np.ndarray) -> list[float]:
+    """``value`` (a 0-d array of a float dtype) and the values one bit pattern either side."""
+    uint = np.dtype(f"u{value.dtype.itemsize}")
+    bits = int(value.reshape(1).view(uint)[0])
+    out = []
+    for pattern in (bits - 1, bits, bits + 1):
+        if 0 <= pattern < 1 << (8 * uint.itemsize):
+            out.append(float(np.array([pattern], uint).view(value.dtype)[0]))
+    return [v for v in out if not math.isnan(v)]
+
+
+def inward(bound: float, dtype, up: bool) -> float:
+    """The value of ``dtype`` nearest ``bound`` on the inside of an interval:
+    the smallest >= bound (``up``) or the largest <= bound; nan if none is finite."""
+    with np.errstate(over="ignore"):
+        near = np.array(bound).astype(dtype)
+    candidates = [v for v in _neighbours(near) if (v >= bound if up else v <= bound)]
+    return (min if up else max)(candidates) if candidates else math.nan
+
+
+def _largest_below(high: float, dtype) -> float:
+    """The largest finite 16-bit ``dtype`` value < high, found among all 2^16 values
+    (+0.0 for a zero)."""
     with np.errstate(invalid="ignore"):
         values = np.arange(2**16, dtype=np.uint32).astype(np.uint16).view(dtype).astype(np.float64)
     values = np.unique(values[np.isfinite(values)])
-    first = values[np.searchsorted(values, low, side="left")]
-    last = values[np.searchsorted(values, high, side="left") - 1] if high > low else first
-    first = math.copysign(0.0, low) if first == 0 else first
-    last = 0.0 if last == 0 and high > low else last
-    if last < first:
-        first = last = float(np.array(low).astype(dtype))
-    return float(first), float(last)
+    last = float(values[np.searchsorted(values, high, side="left") - 1])
+    return 0.0 if last == 0 else last
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
