@@ -1,14 +1,27 @@
 """Build of fastinit's compiled core.
 
-The extension is built with OpenMP when the compiler can compile, link and
-run a tiny OpenMP program; otherwise it is built serially and says so loudly
-(``fastinit.openmp_enabled()`` reports which at run time).  No
-``-march=native`` and no ``-ffast-math``: one binary runs on any x86-64 and
-picks AVX-512 / AVX2 / SSE2 at run time, and ``-ffp-contract=off`` keeps
-every instruction set on the same bits (DESIGN.md, stream contract 4).
+Compilers: GCC or clang (Linux, macOS's Apple clang), clang-cl on Windows.
+MSVC's ``cl`` cannot compile the kernels (they use GNU C vector extensions);
+fastinit/src/fi_platform.h lists what else a build must not do.
+
+The extension is built with OpenMP when the compiler can compile and link a
+tiny OpenMP program with the build's own compiler and flags (CC, CFLAGS,
+CPPFLAGS, LDFLAGS are honoured; the program is never run, so cross builds
+work); otherwise it is built serially and says so loudly
+(``fastinit.openmp_enabled()`` reports which at run time).  On macOS,
+Homebrew's libomp is found at its usual prefixes.  No ``-march=native`` and
+no ``-ffast-math``: one binary runs on any x86-64 and picks AVX-512 / AVX2 /
+SSE2 at run time, and ``-ffp-contract=off`` keeps every instruction set on
+the same bits (docs/STREAM.md, promise 5).  The extension carries no debug
+information and no run-time library path into the build machine
+(FASTINIT_DEBUG=1 keeps ``-g``).
+
+Environment switches: FASTINIT_DISABLE_OPENMP=1 (serial build),
+FASTINIT_SANITIZE=1 (ASan + UBSan, scripts/sanitize.sh),
+FASTINIT_BOUNDSCHECK=1 (Cython bounds checks), FASTINIT_DEBUG=1.
 """
 import os
-import subprocess
+import shutil
 import sys
 import sysconfig
 import tempfile
@@ -17,69 +30,142 @@ import textwrap
 import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 
 OPENMP_PROBE = textwrap.dedent(
     """
     #include <omp.h>
-    int main(void) {
+    int fastinit_openmp_probe(void) {
         int n = 0;
         #pragma omp parallel reduction(+:n)
         n += 1;
-        return n == omp_get_max_threads() ? 0 : 1;
+        return n == omp_get_max_threads();
     }
     """
 )
 
+# Homebrew's libomp (keg-only: not on the default paths), arm64 then x86_64.
+HOMEBREW_LIBOMP = ("/opt/homebrew/opt/libomp", "/usr/local/opt/libomp")
 
-def openmp_flags():
-    """Compile and link flags for OpenMP on this platform's compiler."""
-    if sys.platform == "win32":
-        return ["/openmp"], []
-    if sys.platform == "darwin":
-        return ["-Xpreprocessor", "-fopenmp"], ["-lomp"]
-    return ["-fopenmp"], ["-fopenmp"]
+SERIAL_WARNING = """
+{banner}
+WARNING: fastinit: {reason};
+building a SERIAL extension (one thread). {hint}
+{banner}
+"""
 
 
-def probe_openmp(compile_flags, link_flags):
-    """True when a tiny OpenMP program compiles, links and runs."""
-    if os.environ.get("FASTINIT_DISABLE_OPENMP"):
-        return False
-    cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
+def is_msvc_style(compiler):
+    return compiler.compiler_type == "msvc"
+
+
+def openmp_flags(compiler):
+    """(compile flags, link flags, how to get OpenMP) for this compiler."""
+    if is_msvc_style(compiler):  # clang-cl, with LLVM's libomp
+        return ["/openmp"], ["libomp.lib"], "Install LLVM's OpenMP runtime (libomp.lib) for clang-cl."
+    if sys.platform == "darwin":  # Apple clang: no -fopenmp driver flag, libomp from Homebrew
+        compile_flags, link_flags = ["-Xpreprocessor", "-fopenmp"], ["-lomp"]
+        for prefix in HOMEBREW_LIBOMP:
+            if os.path.isdir(os.path.join(prefix, "include")):
+                # (libomp.dylib's install name is absolute: no rpath needed, and
+                # delocate bundles it into a wheel)
+                compile_flags.append(f"-I{prefix}/include")
+                link_flags = [f"-L{prefix}/lib"] + link_flags
+                break
+        return compile_flags, link_flags, (
+            "Install libomp (brew install libomp), or point CPPFLAGS/LDFLAGS at an OpenMP "
+            "runtime, and rebuild for parallel fills."
+        )
+    return ["-fopenmp"], ["-fopenmp"], (
+        "Install an OpenMP runtime (GCC's libgomp; libomp-dev for clang) and rebuild "
+        "for parallel fills."
+    )
+
+
+def probe_openmp(compiler, compile_flags, link_flags):
+    """True when a tiny OpenMP library compiles and links with the build's
+    compiler and flags.  It is not run (a cross build could not)."""
     with tempfile.TemporaryDirectory() as tmp:
-        src = os.path.join(tmp, "probe.c")
-        exe = os.path.join(tmp, "probe")
+        src = os.path.join(tmp, "openmp_probe.c")
         with open(src, "w") as f:
             f.write(OPENMP_PROBE)
-        cmd = cc.split() + compile_flags + [src, "-o", exe] + link_flags
         try:
-            subprocess.run(cmd, check=True, capture_output=True)
-            subprocess.run([exe], check=True, capture_output=True)
-        except (OSError, subprocess.CalledProcessError):
+            objects = compiler.compile([src], output_dir=tmp, extra_postargs=compile_flags)
+            compiler.link_shared_object(
+                objects, os.path.join(tmp, "openmp_probe" + (".pyd" if is_msvc_style(compiler) else ".so")),
+                extra_postargs=link_flags,
+            )
+        except Exception:  # CompileError, LinkError, or a compiler that is not there
             return False
     return True
 
 
-omp_compile, omp_link = openmp_flags()
-if probe_openmp(omp_compile, omp_link):
-    compile_openmp, link_openmp = omp_compile, omp_link
-else:
-    compile_openmp, link_openmp = [], []
-    banner = "*" * 72
-    print(
-        f"\n{banner}\nWARNING: fastinit: the compiler cannot build OpenMP programs;\n"
-        f"building a SERIAL extension (one thread). Install an OpenMP runtime\n"
-        f"(gcc's libgomp, or libomp on macOS) and rebuild for parallel fills.\n{banner}\n",
-        file=sys.stderr,
-    )
+def without_build_machine_rpath(command):
+    """The link command less the interpreter's own -rpath (some Pythons, e.g.
+    pyenv's, put their lib directory in LDSHARED): an extension module needs
+    no library path into the machine that built it."""
+    return [arg for arg in command if not arg.startswith(("-Wl,-rpath,", "-Wl,-R", "-R/"))]
 
-if sys.platform == "win32":
-    base_flags = ["/O2", "/fp:precise"]
-else:
-    base_flags = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math"]
-    if os.environ.get("FASTINIT_SANITIZE"):
-        # ASan/UBSan build for scripts/sanitize.sh (issue: hardening).
-        base_flags += ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1"]
-        link_openmp = link_openmp + ["-fsanitize=address,undefined"]
+
+class FastinitBuildExt(build_ext):
+    """build_ext that picks the compiler's flags and OpenMP once the compiler
+    is known (it is only known here, not when setup.py starts)."""
+
+    def build_extensions(self):
+        compiler = self.compiler
+        if is_msvc_style(compiler):
+            self._use_clang_cl(compiler)
+            base = ["/O2", "/clang:-ffp-contract=off", "/clang:-fno-math-errno",
+                    "/clang:-fno-trapping-math"]
+        else:
+            base = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math"]
+            if not os.environ.get("FASTINIT_DEBUG"):
+                base.append("-g0")  # after Python's own -g: no debug info in the module
+            if sysconfig.get_platform().endswith(("-i686", "-i386", "-x86")):
+                base += ["-msse2", "-mfpmath=sse"]  # 32-bit x86: no x87 maths (fi_platform.h)
+            compiler.linker_so = without_build_machine_rpath(compiler.linker_so)
+        extra_link = []
+        if os.environ.get("FASTINIT_SANITIZE"):
+            # ASan/UBSan build for scripts/sanitize.sh (issue: hardening).
+            base += ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1", "-g"]
+            extra_link += ["-fsanitize=address,undefined"]
+
+        omp_compile, omp_link, hint = openmp_flags(compiler)
+        if os.environ.get("FASTINIT_DISABLE_OPENMP"):
+            omp_compile, omp_link = [], []
+            self._warn_serial("FASTINIT_DISABLE_OPENMP is set", "Unset it for parallel fills.")
+        elif not probe_openmp(compiler, base + omp_compile, omp_link + extra_link):
+            omp_compile, omp_link = [], []
+            self._warn_serial("the compiler cannot build OpenMP programs", hint)
+        for ext in self.extensions:
+            ext.extra_compile_args = base + omp_compile + ext.extra_compile_args
+            ext.extra_link_args = omp_link + extra_link + ext.extra_link_args
+        super().build_extensions()
+
+    @staticmethod
+    def _use_clang_cl(compiler):
+        """Windows: setuptools drives MSVC's tools; the compiler must be
+        clang-cl (it takes cl's options), the linker stays link.exe."""
+        if not compiler.initialized:
+            compiler.initialize()
+        clang_cl = os.environ.get("CC") or shutil.which("clang-cl")
+        if not clang_cl or "clang-cl" not in os.path.basename(clang_cl).lower():
+            sys.exit(
+                "fastinit: MSVC's cl cannot compile fastinit's C kernels (they use GNU C vector "
+                "extensions).  Build with clang-cl: install LLVM (or Visual Studio's 'C++ Clang "
+                "tools for Windows') and put clang-cl on PATH, or set CC to its path."
+            )
+        compiler.cc = clang_cl
+        # cl's whole-program optimisation (/GL, /LTCG) has no clang-cl counterpart
+        # that link.exe understands
+        compiler.compile_options = [o for o in compiler.compile_options if o != "/GL"]
+        compiler.ldflags_shared = [o for o in compiler.ldflags_shared if o != "/LTCG"]
+
+    @staticmethod
+    def _warn_serial(reason, hint):
+        banner = "*" * 72
+        print(SERIAL_WARNING.format(banner=banner, reason=reason, hint=hint), file=sys.stderr)
+
 
 extension = Extension(
     "fastinit._core",
@@ -87,8 +173,6 @@ extension = Extension(
     include_dirs=[numpy.get_include(), "fastinit/src"],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
                    ("FI_BOUNDSCHECK_BUILD", "1" if os.environ.get("FASTINIT_BOUNDSCHECK") else "0")],
-    extra_compile_args=base_flags + compile_openmp,
-    extra_link_args=link_openmp,
 )
 
 # The one place Cython directives are set (the .pyx has none of its own, so
@@ -104,4 +188,7 @@ compiler_directives = {
     "cdivision": True,
 }
 
-setup(ext_modules=cythonize([extension], compiler_directives=compiler_directives))
+setup(
+    ext_modules=cythonize([extension], compiler_directives=compiler_directives),
+    cmdclass={"build_ext": FastinitBuildExt},
+)

@@ -55,12 +55,30 @@ cdef extern from "fi_kernels.h" nogil:
     int fi_isa_best()
     int fi_isa_active()
     int fi_isa_set(int isa)
+    const char *fi_isa_name(int isa)
+    int fi_build_contracts()
 
 # Kinds and dtypes, as in fi_kernels.h.
 RAW, UNIFORM, NORMAL, TRUNCNORM = 0, 1, 2, 3
 U32, F32, F64, F16, BF16 = 0, 1, 2, 3, 4
-ISA_NAMES = ("scalar", "sse2", "avx2", "avx512")
+
+
+def _isa_names():
+    """This build's instruction sets, narrowest first (fi_isa_name)."""
+    names = []
+    while fi_isa_name(len(names)) != NULL:
+        names.append(fi_isa_name(len(names)).decode("ascii"))
+    return tuple(names)
+
+
+ISA_NAMES = _isa_names()
 fi_isa_active()  # pick the instruction set now, before any kernel thread can race to it
+if fi_build_contracts():
+    raise ImportError(
+        "fastinit's C kernels were compiled with floating-point contraction "
+        "(a * b + c fused into one operation, e.g. clang -ffp-contract=fast), which "
+        "changes their bits; rebuild with -ffp-contract=off and without -ffast-math"
+    )
 
 cdef enum:
     # Elements per thread per round: about 4-16 ms of work, the Ctrl-C latency.

@@ -25,8 +25,15 @@ def resolve_float_dtype(dtype: DTypeLike, argname: str = "dtype") -> np.dtype:
     """The numpy dtype for ``dtype``; TypeError naming ``argname`` if unsupported.
 
     Accepts numpy dtypes and types, their names ("float32", "f4", ...),
-    "bfloat16" and ``ml_dtypes.bfloat16``.
+    "bfloat16", ``ml_dtypes.bfloat16`` and the torch dtypes of the same
+    formats (``torch.float32``, ``torch.bfloat16``, ...).
     """
+    if is_torch_dtype(dtype):  # torch.float32, torch.bfloat16, ...: by name, zero-copy
+        name = str(dtype).rpartition(".")[2]
+        if name not in ("float32", "float64", "float16", "bfloat16"):
+            raise TypeError(f"{argname}={dtype} is not supported; use torch.float32, "
+                            "torch.float64, torch.float16 or torch.bfloat16")
+        dtype = name
     try:
         if isinstance(dtype, str) and dtype.lower() in ("bfloat16", "bf16"):
             resolved = bfloat16
@@ -34,13 +41,18 @@ def resolve_float_dtype(dtype: DTypeLike, argname: str = "dtype") -> np.dtype:
             resolved = np.dtype(dtype)
     except TypeError as exc:
         raise TypeError(f"{argname}={dtype!r} is not a dtype") from exc
-    if resolved.byteorder == ">" or (resolved.byteorder == "=" and not np.little_endian):
-        raise TypeError(f"{argname}={dtype!r}: fastinit writes native little-endian floats only")
+    if not resolved.isnative:  # the kernels write this machine's byte order (either one)
+        raise TypeError(f"{argname}={dtype!r}: fastinit writes floats in the machine's byte order only")
     if resolved not in FLOAT_DTYPES:
         raise TypeError(
             f"{argname}={dtype!r} is not supported; use float32, float64, float16 or bfloat16"
         )
     return resolved
+
+
+def is_torch_dtype(dtype: object) -> bool:
+    """Whether ``dtype`` is a ``torch.dtype`` (checked without importing torch)."""
+    return type(dtype).__name__ == "dtype" and type(dtype).__module__ == "torch"
 
 
 def kernel_dtype(dtype: np.dtype) -> int:

@@ -10,7 +10,8 @@ import numpy as np
 from . import _core, _seeding, _threads
 from ._limits import (BLOCK_WORDS, blocks_for_words, check_position, check_stream_end)
 from ._methods import METHODS, get_method
-from ._validation import SizeLike, check_out, integer, piece_rows, resolve_draw
+from ._validation import (SizeLike, check_out, finish_torch_out, integer, piece_rows,
+                          resolve_draw, torch_out_array)
 
 # One lock for every spawn: SeedSequence objects can be shared between
 # generators (pickled copies, default_rng(seq) twice).
@@ -202,6 +203,7 @@ class Generator:
               n_threads: Optional[int], **params: Any) -> Any:
         spec = METHODS[method]
         nt = _threads.resolve_threads(n_threads)
+        out, tensor = torch_out_array(out)
         where = resolve_draw(size, dtype, out, fixed_dtype=spec.fixed_dtype)
         kparams = spec.kernel_params(where.dtype, params)
         target = where.array()
@@ -209,7 +211,7 @@ class Generator:
         key, stream = self._kernel_args()
         _core.fill(spec.kind, spec.kernel_dtype(where.dtype), target, key, stream,
                    base * BLOCK_WORDS, kparams, nt)
-        return where.result(target)
+        return finish_torch_out(tensor, where.result(target))
 
     def fill_at(self, method: str, out: np.ndarray, offset: int = 0, *,
                 position: Optional[int] = None, row_offsets: Optional[np.ndarray] = None,
@@ -242,6 +244,7 @@ class Generator:
             The method's parameters (``loc``, ``scale``, ``low``, ...).
         """
         spec = get_method(method)
+        out, tensor = torch_out_array(out)
         if not isinstance(out, np.ndarray):
             raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
         nt = _threads.resolve_threads(n_threads)
@@ -251,7 +254,7 @@ class Generator:
         check_position(start)
         first, rows = piece_rows(offset, row_offsets, out.size)
         if rows is not None and rows.size == 0:
-            return out  # an empty out, nothing to fill
+            return finish_torch_out(tensor, out)  # an empty out, nothing to fill
         wpe = spec.words_per_element(where.dtype)
         if out.size:
             end = (first + out.size if rows is None
@@ -266,7 +269,7 @@ class Generator:
         key, stream = self._kernel_args()
         _core.fill(spec.kind, spec.kernel_dtype(where.dtype), out, key, stream,
                    start * BLOCK_WORDS, kparams, nt, rows)
-        return out
+        return finish_torch_out(tensor, out)
 
     # ------------------------------------------------------------ methods --
     def random(self, size: SizeLike = None, dtype: Any = None, out: Optional[np.ndarray] = None,
@@ -286,11 +289,12 @@ class Generator:
             ``out`` is given.
         dtype : dtype, optional
             float64 (default), float32, float16 or bfloat16 ("bfloat16" or
-            ``ml_dtypes.bfloat16``).  Defaults to ``out.dtype`` when ``out``
+            ``ml_dtypes.bfloat16``); torch dtypes (``torch.bfloat16``) too.  Defaults to ``out.dtype`` when ``out``
             is given.
-        out : ndarray, optional
-            C-contiguous, writeable array to fill in place; its shape must
-            equal ``size`` when both are given.
+        out : ndarray or torch.Tensor, optional
+            C-contiguous, writeable array to fill in place (a CPU torch
+            tensor is filled through a view of its memory, and returned);
+            its shape must equal ``size`` when both are given.
         n_threads : int, optional
             Threads for this call; default ``omp_get_max_threads()``.
 

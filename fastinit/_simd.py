@@ -7,7 +7,9 @@ from typing import Iterator
 
 from . import _core
 
-ISAS = _core.ISA_NAMES  # ("scalar", "sse2", "avx2", "avx512"), narrowest first
+# This build's instruction sets, narrowest first: ("scalar", "sse2", "avx2",
+# "avx512") on x86-64, ("scalar", "neon") on arm64, ("scalar",) elsewhere.
+ISAS = _core.ISA_NAMES
 
 
 def simd_info() -> dict:

@@ -8,11 +8,12 @@ import math
 import numbers
 import operator
 import os
+import sys
 from typing import Any, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 
-from ._dtypes import resolve_float_dtype
+from ._dtypes import bfloat16, resolve_float_dtype
 
 SizeLike = Union[None, int, Sequence[int]]
 
@@ -186,6 +187,54 @@ def check_memory(nbytes: int, what: str) -> None:
                 f"{what} needs {nbytes / 2**30:.3g} GiB, more than the "
                 f"{limit / 2**30:.3g} GiB of memory available to this process"
             )
+
+
+def torch_out_array(out: object, argname: str = "out") -> tuple[object, Any]:
+    """``out`` as fastinit fills it: a CPU torch tensor becomes a NumPy view of its memory.
+
+    Returns ``(array, tensor)``: for a ``torch.Tensor``, a zero-copy NumPy view
+    (bfloat16 through its 16-bit words) and the tensor, which the call then
+    returns (see :func:`finish_torch_out`); anything else comes back as is
+    with ``None``.  torch is never imported here: an object can only be a
+    torch tensor if torch is already loaded.
+
+    The tensor must be on the CPU, strided, C-contiguous and of a dtype
+    fastinit fills; it is written outside autograd (as ``torch.nn.init``
+    writes, under ``torch.no_grad``), so a parameter that requires grad can
+    be initialized in place.  Errors name ``argname``.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(out, torch.Tensor):
+        return out, None
+    if torch.overrides.has_torch_function((out,)):
+        raise TypeError(f"{argname} is a {type(out).__name__} with __torch_function__; "
+                        "pass a plain CPU torch.Tensor")
+    if out.is_meta or out.device.type != "cpu":
+        raise ValueError(f"{argname} must be a CPU tensor (fastinit writes its memory in "
+                         f"place), got device {out.device}")
+    if out.layout is not torch.strided or out.is_quantized:
+        raise ValueError(f"{argname} must be a dense (strided) tensor, got {out.layout}")
+    resolve_float_dtype(out.dtype, f"{argname}.dtype")
+    if not out.is_contiguous():
+        raise ValueError(f"{argname} must be C-contiguous")
+    data = out.detach()
+    if data.dtype == torch.bfloat16:  # NumPy has no bfloat16: reinterpret the 16-bit words
+        return data.view(torch.int16).numpy().view(bfloat16), out
+    return data.numpy(), out
+
+
+def finish_torch_out(tensor: Any, result: Any) -> Any:
+    """What a call given a torch ``out`` returns: the tensor, its version counter bumped.
+
+    The write went through a NumPy view, which torch's autograd cannot see;
+    bumping the version counter (as torch's in-place ops do) lets autograd
+    detect that a tensor saved for backward was overwritten.
+    """
+    if tensor is None:
+        return result
+    if not tensor.is_inference():
+        sys.modules["torch"].autograd.graph.increment_version(tensor)
+    return tensor
 
 
 def check_out(out: object, dtype: Optional[np.dtype], shape: Optional[tuple[int, ...]],

@@ -18,7 +18,8 @@ import numpy as np
 
 from .. import _core, _threads
 from .._generator import Generator, default_rng
-from .._validation import SizeLike, allocate, finite, resolve_draw
+from .._validation import (SizeLike, allocate, finish_torch_out, finite, resolve_draw,
+                           torch_out_array)
 
 Plan = tuple[str, dict]
 
@@ -231,8 +232,9 @@ class Initializer:
             initializer's own ``seed``.  Not together with ``rng``.
         rng : fastinit.Generator, optional
             Draw from this generator (its position advances).
-        out : ndarray, optional
-            C-contiguous array to fill in place (and return).
+        out : ndarray or torch.Tensor, optional
+            C-contiguous array to fill in place (and return); a CPU torch
+            tensor is filled through a view of its memory.
         n_threads : int, optional
             Threads for the fill (default: all).
 
@@ -241,11 +243,12 @@ class Initializer:
         numpy.ndarray
             The new array, or ``out``.
         """
+        out, tensor = torch_out_array(out)
         dims, dt = resolve_target(shape, dtype, out)
         if n_threads is not None:
             _threads.resolve_threads(n_threads)  # validate before drawing
         gen = self.generator(seed, rng)
-        return self._fill(dims, dt, gen, out, n_threads)
+        return finish_torch_out(tensor, self._fill(dims, dt, gen, out, n_threads))
 
     def generator(self, seed: Any = None, rng: Optional[Generator] = None
                   ) -> Optional[Generator]:

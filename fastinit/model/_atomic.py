@@ -40,7 +40,7 @@ import stat
 import threading
 import warnings
 from pathlib import Path
-from typing import Iterator, Optional, Union
+from typing import Any, Callable, Iterator, Optional, TypeVar, Union
 
 try:
     import fcntl
@@ -48,6 +48,7 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 PathLike = Union[str, "os.PathLike[str]"]
+T = TypeVar("T")
 
 _NO_SPACE = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 _TMP_SUFFIX = ".fastinit-tmp"
@@ -234,33 +235,47 @@ def remove_leftovers(target: Path, argname: str = "out") -> list[Path]:
 
 # ------------------------------------------------------------- SIGTERM --
 class _Terminated(BaseException):
-    """SIGTERM arrived while a file was being written (see :func:`_sigterm_raises`)."""
+    """SIGTERM arrived while a file was being written (see :func:`call_terminable`)."""
 
 
 def _raise_terminated(signum, frame):
     raise _Terminated("SIGTERM")
 
 
-@contextlib.contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    """Turn SIGTERM into an exception for the duration, so the temporary
-    file is removed as on Ctrl-C; afterwards the process still dies by
-    SIGTERM.  Only where Python can handle signals (the main thread) and
-    only when nobody installed a SIGTERM handler already."""
+#: Temporary files this process is writing now (atomic_file adds and removes
+#: them), so that a SIGTERM arriving anywhere -- even between a context
+#: manager's body and its exit, where no generator cleanup runs -- removes them.
+_ACTIVE_TEMPS: set[Path] = set()
+
+
+def call_terminable(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` with SIGTERM turned into cleanup, then death by SIGTERM.
+
+    While ``fn`` runs, SIGTERM raises an exception (so files being written
+    are cleaned up as on Ctrl-C); then every temporary file still registered
+    is removed and the process dies by SIGTERM, as it would have without the
+    handler.  A plain function rather than a context manager on purpose: the
+    handler is removed inside the same ``try`` that catches it, so there is
+    no moment (such as a ``with`` block's exit) where the exception could
+    escape uncaught.  Only in the main thread, and only when nobody installed
+    a SIGTERM handler already; otherwise ``fn`` simply runs.
+    """
     if (threading.current_thread() is not threading.main_thread()
             or not hasattr(signal, "SIGTERM")
             or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
-        yield
-        return
+        return fn(*args, **kwargs)
     try:
+        signal.signal(signal.SIGTERM, _raise_terminated)
         try:
-            signal.signal(signal.SIGTERM, _raise_terminated)
-            yield
+            return fn(*args, **kwargs)
         finally:
-            if signal.getsignal(signal.SIGTERM) is _raise_terminated:
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    except _Terminated:  # from the body, or from just around it
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    except _Terminated:  # from fn, or from just around it
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for tmp in list(_ACTIVE_TEMPS):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        _ACTIVE_TEMPS.clear()
         os.kill(os.getpid(), signal.SIGTERM)  # die by SIGTERM, as without the handler
         raise
 
@@ -298,39 +313,44 @@ def atomic_file(path: PathLike, size: int, argname: str = "out",
         old_mode: Optional[int] = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
         old_mode = None
-    with _sigterm_raises():
-        tmp = _tmp_path(target)
-        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-        tmp_stat = os.fstat(fd)
-        tmp_id = (tmp_stat.st_dev, tmp_stat.st_ino)
+    # SIGTERM: callers run the whole write through call_terminable, which
+    # removes what _ACTIVE_TEMPS still lists.
+    tmp = _tmp_path(target)
+    fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    _ACTIVE_TEMPS.add(tmp)
+    tmp_stat = os.fstat(fd)
+    tmp_id = (tmp_stat.st_dev, tmp_stat.st_ino)
+    try:
         try:
-            try:
-                if fcntl is not None:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # "a writer is alive"
-                if old_mode is not None and hasattr(os, "fchmod"):
-                    os.fchmod(fd, old_mode)
-                _preallocate(fd, size)
-                yield fd
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, target)
-        except BaseException as exc:
-            if _was_renamed(tmp, target, tmp_id):
-                # the interrupt came after the rename: the file is complete
-                _note(exc, f"{argname}={str(path)!r} was written completely (the interrupt "
-                           "came after the file was in place)")
-                raise
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            if isinstance(exc, OSError) and exc.errno in _NO_SPACE:
-                raise OSError(
-                    exc.errno,
-                    f"no space left on the file system of {str(directory.resolve())!r} while "
-                    f"writing {argname}={str(path)!r} ({format_bytes(size)}); nothing was written",
-                ) from exc
-            _note(exc, f"{argname}={str(path)!r} was not written (its temporary file was removed)")
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # "a writer is alive"
+            if old_mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(fd, old_mode)
+            _preallocate(fd, size)
+            yield fd
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+        _ACTIVE_TEMPS.discard(tmp)
+    except BaseException as exc:
+        if _was_renamed(tmp, target, tmp_id):
+            _ACTIVE_TEMPS.discard(tmp)
+            # the interrupt came after the rename: the file is complete
+            _note(exc, f"{argname}={str(path)!r} was written completely (the interrupt "
+                       "came after the file was in place)")
             raise
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        _ACTIVE_TEMPS.discard(tmp)
+        if isinstance(exc, OSError) and exc.errno in _NO_SPACE:
+            raise OSError(
+                exc.errno,
+                f"no space left on the file system of {str(directory.resolve())!r} while "
+                f"writing {argname}={str(path)!r} ({format_bytes(size)}); nothing was written",
+            ) from exc
+        _note(exc, f"{argname}={str(path)!r} was not written (its temporary file was removed)")
+        raise
     _fsync_directory(directory)
 
 

@@ -1,6 +1,7 @@
 """init_model / init_tensor: every tensor of a spec from its own named sub-stream."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional, Union, overload
 
@@ -9,7 +10,8 @@ import numpy as np
 from .._generator import Generator, default_rng
 from .._seeding import SeedLike
 from .._threads import resolve_threads
-from .._validation import allocate, check_out, memory_available_bytes
+from .._validation import (allocate, check_out, finish_torch_out, memory_available_bytes,
+                           torch_out_array)
 from .._version import STREAM_VERSION, __version__
 from ._atomic import PathLike, check_target, file_identity, format_bytes, note_outcome
 from ._fill import fill_tensors
@@ -105,12 +107,22 @@ def init_model(spec: SpecLike, seed: SeedOrGenerator = 0, out: Optional[PathLike
     >>> arrays["w"].shape, arrays["b"].dtype
     ((256, 128), dtype('float32'))
     """
-    model = load_spec(spec)
-    rng = default_rng(seed)
-    resolve_threads(n_threads)  # checks it before anything is allocated
     if out is None:
+        model = load_spec(spec)
+        rng = default_rng(seed)
+        resolve_threads(n_threads)  # checks it before anything is allocated
         return _init_in_memory(model, rng, n_threads, progress)
-    return _init_to_file(model, rng, out, n_threads, progress, replace_read_only)
+    # From the first line on, whatever interrupts the call says whether ``out``
+    # was written (an interrupt can land anywhere, e.g. while the spec loads).
+    before = file_identity(out) if isinstance(out, (str, os.PathLike)) else None
+    try:
+        model = load_spec(spec)
+        rng = default_rng(seed)
+        resolve_threads(n_threads)
+        return _init_to_file(model, rng, out, n_threads, progress, replace_read_only)
+    except KeyboardInterrupt as exc:
+        note_outcome(exc, out, before)
+        raise
 
 
 def _init_in_memory(model: ModelSpec, rng: Generator, n_threads: Optional[int],
@@ -165,9 +177,10 @@ def init_tensor(spec: SpecLike, name: str, seed: SeedOrGenerator = 0, *,
         The tensor.
     seed : None, int, numpy.random.SeedSequence or Generator, optional
         The seed given to :func:`init_model` (default 0).
-    out : ndarray, optional
+    out : ndarray or torch.Tensor, optional
         C-contiguous, writeable array of the tensor's shape and dtype to fill
-        in place (for instance a model's parameter, to rewind it).
+        in place (for instance a model's parameter, to rewind it: a CPU torch
+        tensor is filled through a view of its memory, and returned).
     n_threads : int, optional
         Threads for the fill.
 
@@ -175,6 +188,7 @@ def init_tensor(spec: SpecLike, name: str, seed: SeedOrGenerator = 0, *,
     -------
     ndarray
     """
+    out, out_tensor = torch_out_array(out)  # a CPU torch tensor: a view of its memory
     model = load_spec(spec)
     if not isinstance(name, str):
         raise TypeError(f"name must be a str, got {type(name).__name__}")
@@ -188,4 +202,4 @@ def init_tensor(spec: SpecLike, name: str, seed: SeedOrGenerator = 0, *,
     else:
         check_out(out, tensor.dtype, tensor.shape)
     fill_tensors([(tensor, out)], rng, n_threads)
-    return out
+    return finish_torch_out(out_tensor, out)

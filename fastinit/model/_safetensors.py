@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Mapping, Optional, Sequence
 import numpy as np
 
 from .._dtypes import bfloat16
-from ._atomic import PathLike, atomic_file
+from ._atomic import PathLike, atomic_file, call_terminable
 
 #: numpy dtype -> safetensors dtype code (the floating dtypes fastinit fills).
 DTYPE_CODES: dict[np.dtype, str] = {
@@ -136,6 +136,15 @@ def write_safetensors(path: PathLike, slots: Sequence[Slot], data_size: int,
     pathlib.Path
         ``path``.
     """
+    return call_terminable(_write_safetensors, path, slots, data_size, fill, metadata, argname,
+                           replace_read_only)
+
+
+def _write_safetensors(path: PathLike, slots: Sequence[Slot], data_size: int,
+                       fill: Callable[[dict[str, np.ndarray]], None],
+                       metadata: Optional[Mapping[str, str]], argname: str,
+                       replace_read_only: bool) -> Path:
+    """:func:`write_safetensors` itself, run under :func:`call_terminable` (SIGTERM)."""
     header = build_header(slots, metadata)
     data_start = 8 + len(header)
     target = Path(path)

@@ -20,6 +20,7 @@ from .._limits import BLOCK_WORDS, ROUND_PER_THREAD, SERIAL_BELOW, check_positio
 from .._validation import (
     SizeLike,
     check_out,
+    finish_torch_out,
     finite as _finite,
     integer,
     non_negative as _non_negative,
@@ -27,6 +28,7 @@ from .._validation import (
     positive as _positive,
     real as _real,
     resolve_draw,
+    torch_out_array,
 )
 
 __all__ = ["CompileError", "NonFiniteError", "Distribution", "distribution", "sample", "fill_at"]
@@ -601,6 +603,7 @@ def sample(rng: Any, dist: Distribution, size: SizeLike = None, dtype: Any = Non
     rng = _check_rng(rng)
     dist = _check_dist(dist)
     nt = _threads.resolve_threads(n_threads)
+    out, tensor = torch_out_array(out)
     where = resolve_draw(size, dtype, out)
     values = dist.bind(params)
     dist._ensure_compiled(_MODE_OF[where.dtype], values)  # compile errors come before any draw
@@ -610,7 +613,7 @@ def sample(rng: Any, dist: Distribution, size: SizeLike = None, dtype: Any = Non
     _check_word_range(rng.position, 0, n, dist.words_per_element)  # before reserving
     base = rng.reserve(n * dist.words_per_element)
     _fill(dist, rng, target, base, 0, None, nt, values)
-    return where.result(target)
+    return finish_torch_out(tensor, where.result(target))
 
 
 def fill_at(rng: Any, dist: Distribution, out: np.ndarray, offset: int = 0, *,
@@ -648,6 +651,7 @@ def fill_at(rng: Any, dist: Distribution, out: np.ndarray, offset: int = 0, *,
     rng = _check_rng(rng)
     dist = _check_dist(dist)
     nt = _threads.resolve_threads(n_threads)
+    out, tensor = torch_out_array(out)
     check_out(out, None, None)
     dt = _dtypes.resolve_float_dtype(out.dtype, "out.dtype")
     values = dist.bind(params)
@@ -655,11 +659,11 @@ def fill_at(rng: Any, dist: Distribution, out: np.ndarray, offset: int = 0, *,
     check_position(start)
     first, rows = piece_rows(offset, row_offsets, out.size)
     if rows is not None and rows.size == 0:
-        return out  # an empty out, nothing to fill
+        return finish_torch_out(tensor, out)  # an empty out, nothing to fill
     dist._ensure_compiled(_MODE_OF[dt], values)
     dist._evaluate_once(values)
     _fill(dist, rng, out, start, first, rows, nt, values)
-    return out
+    return finish_torch_out(tensor, out)
 
 
 def _check_word_range(position: int, first: int, stop: int, wpe: int) -> None:

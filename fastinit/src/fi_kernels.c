@@ -2,7 +2,9 @@
  * Builds the kernels once per instruction set and picks the widest one the
  * CPU supports at run time, so one binary runs on any x86-64 (no
  * -march=native) and every path gives identical bits (docs/STREAM.md, promise 5).
+ * On arm64 the one SIMD path is NEON; elsewhere the scalar one.
  */
+#include "fi_platform.h" /* first: refuses builds that would change the bits */
 #include <math.h>
 #include <string.h>
 #include "fi_kernels.h"
@@ -17,14 +19,20 @@ typedef void (*fi_fill_fn)(const fi_stream *, uint64_t, int64_t, void *, const f
 /* n rounded up to a multiple of block (the normal kernels work in whole blocks) */
 static inline int64_t fi_round_up(int64_t n, int64_t block) { return (n + block - 1) / block * block; }
 
-#if defined(__x86_64__) || defined(__i386__)
-#define FI_X86 1
+#ifdef FI_X86
 #include <immintrin.h>
 #endif
+#ifdef FI_NEON
+#include <arm_neon.h>
+#endif
 
-/* Scalar: no SIMD at all, the reference the others are tested against. */
+/* Scalar: no explicit SIMD, the reference the others are tested against
+ * (GCC is also told not to auto-vectorise it; clang may, which changes no
+ * bits: lanes do the same IEEE operations). */
+#if !defined(__clang__)
 #pragma GCC push_options
 #pragma GCC optimize("no-tree-vectorize", "no-tree-slp-vectorize")
+#endif
 #define FI_ISA scalar
 #define FI_W 1
 #define FI_G 1
@@ -32,7 +40,9 @@ static inline int64_t fi_round_up(int64_t n, int64_t block) { return (n + block 
 #undef FI_ISA
 #undef FI_W
 #undef FI_G
+#if !defined(__clang__)
 #pragma GCC pop_options
+#endif
 
 #ifdef FI_X86
 /* SSE2 is part of x86-64 itself. */
@@ -44,8 +54,7 @@ static inline int64_t fi_round_up(int64_t n, int64_t block) { return (n + block 
 #undef FI_W
 #undef FI_G
 
-#pragma GCC push_options
-#pragma GCC target("avx2,fma,f16c") /* every AVX2 CPU also has FMA3 and F16C; all are checked */
+FI_TARGET_BEGIN("avx2,fma,f16c") /* every AVX2 CPU also has FMA3 and F16C; all are checked */
 #define FI_ISA avx2
 #define FI_W 4
 #define FI_G 3
@@ -53,10 +62,13 @@ static inline int64_t fi_round_up(int64_t n, int64_t block) { return (n + block 
 #undef FI_ISA
 #undef FI_W
 #undef FI_G
-#pragma GCC pop_options
+FI_TARGET_END()
 
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl,prefer-vector-width=512")
+#if defined(__clang__) /* clang has no prefer-vector-width target option (its explicit vectors are 512-bit anyway) */
+FI_TARGET_BEGIN("avx512f,avx512dq,avx512bw,avx512vl")
+#else
+FI_TARGET_BEGIN("avx512f,avx512dq,avx512bw,avx512vl,prefer-vector-width=512")
+#endif
 #define FI_ISA avx512
 #define FI_W 8
 #define FI_G 4
@@ -64,22 +76,68 @@ static inline int64_t fi_round_up(int64_t n, int64_t block) { return (n + block 
 #undef FI_ISA
 #undef FI_W
 #undef FI_G
-#pragma GCC pop_options
+FI_TARGET_END()
 #endif
 
+#ifdef FI_NEON
+/* NEON is part of arm64: always there, no target switch or detection. */
+#define FI_ISA neon
+#define FI_W 2
+#define FI_G 4
+#include "fi_kernels_impl.h"
+#undef FI_ISA
+#undef FI_W
+#undef FI_G
+#endif
+
+#ifdef FI_X86
+#include <cpuid.h>
+/* XCR0: which register states the operating system saves (xgetbv, spelled
+ * as bytes so no "xsave" target is needed; only run when cpuid says OSXSAVE). */
+static uint64_t fi_xgetbv0(void) {
+    uint32_t lo, hi;
+    __asm__ volatile(".byte 0x0f, 0x01, 0xd0" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (uint64_t)hi << 32 | lo;
+}
+#endif
+
+/* The widest instruction set the CPU and the OS support, read from cpuid
+ * directly rather than __builtin_cpu_supports, which needs the compiler's
+ * run-time library (clang-cl on Windows does not link it). */
 static int fi_isa_detect(void) {
 #ifdef FI_X86
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
-        return FI_ISA_AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-        __builtin_cpu_supports("f16c"))
-        return FI_ISA_AVX2;
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return FI_ISA_SSE2;
+    const int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
+    const int f16c = (c >> 29) & 1; /* vcvtps2ph: the AVX2 path's float16 narrowing */
+    if (!osxsave || !avx) return FI_ISA_SSE2;
+    const uint64_t xcr0 = fi_xgetbv0();
+    const int ymm_saved = (xcr0 & 0x06) == 0x06;  /* SSE and AVX state */
+    const int zmm_saved = (xcr0 & 0xE6) == 0xE6;  /* and opmask, ZMM0-15 high halves, ZMM16-31 */
+    if (!ymm_saved || !__get_cpuid_count(7, 0, &a, &b, &c, &d)) return FI_ISA_SSE2;
+    const int avx2 = (b >> 5) & 1;
+    const int avx512 = ((b >> 16) & 1) /* F */ && ((b >> 17) & 1) /* DQ */ &&
+                       ((b >> 30) & 1) /* BW */ && ((b >> 31) & 1) /* VL */;
+    if (avx512 && zmm_saved) return FI_ISA_AVX512;
+    if (avx2 && fma && f16c) return FI_ISA_AVX2;
     return FI_ISA_SSE2;
+#elif defined(FI_NEON)
+    return FI_ISA_NEON;
 #else
     return FI_ISA_SCALAR;
 #endif
+}
+
+const char *fi_isa_name(int isa) {
+    static const char *const names[] = {
+        "scalar",
+#if defined(FI_X86)
+        "sse2", "avx2", "avx512",
+#elif defined(FI_NEON)
+        "neon",
+#endif
+    };
+    return isa >= 0 && isa < (int)(sizeof names / sizeof names[0]) ? names[isa] : 0;
 }
 
 static int fi_best = -1;
@@ -109,8 +167,37 @@ static const fi_fill_fn (*fi_table_for(int isa))[FI_NDTYPES] {
     case FI_ISA_AVX2: return fi_table_avx2;
     case FI_ISA_SSE2: return fi_table_sse2;
 #endif
+#ifdef FI_NEON
+    case FI_ISA_NEON: return fi_table_neon;
+#endif
     default: return fi_table_scalar;
     }
+}
+
+static double (*fi_contraction_probe_for(int isa))(const volatile double *) {
+    switch (isa) {
+#ifdef FI_X86
+    case FI_ISA_AVX512: return fi_contraction_probe_avx512;
+    case FI_ISA_AVX2: return fi_contraction_probe_avx2;
+    case FI_ISA_SSE2: return fi_contraction_probe_sse2;
+#endif
+#ifdef FI_NEON
+    case FI_ISA_NEON: return fi_contraction_probe_neon;
+#endif
+    default: return fi_contraction_probe_scalar;
+    }
+}
+
+/* Nonzero when the kernels of some instruction set this CPU has were built
+ * contracting a * b - c into one fused operation (clang with
+ * -ffp-contract=fast overrides fi_platform.h's pragma): such a build gives
+ * other bits, and the extension refuses to load.  (1 + 2^-30)(1 - 2^-30) - 1
+ * is 0 rounded twice, -2^-60 fused. */
+int fi_build_contracts(void) {
+    static const volatile double v[3] = {1.0 + 0x1p-30, 1.0 - 0x1p-30, 1.0};
+    for (int isa = 0; isa <= fi_isa_best(); isa++)
+        if (fi_contraction_probe_for(isa)(v) != 0.0) return 1;
+    return 0;
 }
 
 int fi_narrow(int dtype, const float *in, int64_t n, uint16_t *out) {
@@ -120,6 +207,9 @@ int fi_narrow(int dtype, const float *in, int64_t n, uint16_t *out) {
     case FI_ISA_AVX512: fi_narrow_avx512(dtype, in, n, out); break;
     case FI_ISA_AVX2: fi_narrow_avx2(dtype, in, n, out); break;
     case FI_ISA_SSE2: fi_narrow_sse2(dtype, in, n, out); break;
+#endif
+#ifdef FI_NEON
+    case FI_ISA_NEON: fi_narrow_neon(dtype, in, n, out); break;
 #endif
     default: fi_narrow_scalar(dtype, in, n, out);
     }

@@ -11,7 +11,10 @@
 
 enum fi_kind { FI_RAW = 0, FI_UNIFORM = 1, FI_NORMAL = 2, FI_TRUNCNORM = 3, FI_NKINDS = 4 };
 enum fi_dtype { FI_U32 = 0, FI_F32 = 1, FI_F64 = 2, FI_F16 = 3, FI_BF16 = 4, FI_NDTYPES = 5 };
-enum fi_isa { FI_ISA_SCALAR = 0, FI_ISA_SSE2 = 1, FI_ISA_AVX2 = 2, FI_ISA_AVX512 = 3 };
+/* Instruction sets, narrowest first, numbered per architecture: x86 has
+ * scalar, sse2, avx2, avx512; arm64 scalar, neon; others scalar only. */
+enum fi_isa { FI_ISA_SCALAR = 0, FI_ISA_SSE2 = 1, FI_ISA_AVX2 = 2, FI_ISA_AVX512 = 3,
+              FI_ISA_NEON = 1 };
 
 /* Parameters of a fill; each kind reads the fields it needs. */
 typedef struct {
@@ -49,5 +52,7 @@ int fi_narrow(int dtype, const float *in, int64_t n, uint16_t *out);
 int fi_isa_best(void);
 int fi_isa_active(void);
 int fi_isa_set(int isa); /* returns the ISA now active (clamped to the best) */
+const char *fi_isa_name(int isa); /* this build's name of `isa`, NULL past the last */
+int fi_build_contracts(void); /* nonzero: built with contraction, bits would differ */
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * The kernels of one instruction set.  fi_kernels.c includes this file once
- * per ISA with FI_ISA (a name suffix) and FI_W (Philox blocks per SIMD group:
- * 16 for AVX-512, 8 for AVX2, 4 for SSE2, 1 for scalar) defined, under the
- * matching `#pragma GCC target`.
+ * per ISA with FI_ISA (a name suffix) and FI_W (64-bit lanes per vector:
+ * 8 for AVX-512, 4 for AVX2, 2 for SSE2 and NEON, 1 for scalar) defined,
+ * between the matching FI_TARGET_BEGIN/END (fi_platform.h).
  *
  * Stage 1 generates stream words for a tile that fits in L1 (explicit SIMD:
  * the auto-vectoriser does poorly on Philox's 32x32->64 multiplies); stage 2
@@ -31,20 +31,27 @@ typedef uint64_t VU64 __attribute__((vector_size(8 * FI_W)));
 #define FI_MUL_LOW32(a, b) ((VU64)_mm512_mul_epu32((__m512i)(a), (__m512i)(b)))
 #define FI_STREAM_STORE(p, v) _mm512_stream_si512((void *)(p), (__m512i)(v))
 #define FI_LANES {0, 1, 2, 3, 4, 5, 6, 7}
-#define FI_ZIP_LO {0, 8, 1, 9, 2, 10, 3, 11}
-#define FI_ZIP_HI {4, 12, 5, 13, 6, 14, 7, 15}
+#define FI_ZIP_LO 0, 8, 1, 9, 2, 10, 3, 11
+#define FI_ZIP_HI 4, 12, 5, 13, 6, 14, 7, 15
 #elif FI_W == 4
 #define FI_MUL_LOW32(a, b) ((VU64)_mm256_mul_epu32((__m256i)(a), (__m256i)(b)))
 #define FI_STREAM_STORE(p, v) _mm256_stream_si256((__m256i *)(p), (__m256i)(v))
 #define FI_LANES {0, 1, 2, 3}
-#define FI_ZIP_LO {0, 4, 1, 5}
-#define FI_ZIP_HI {2, 6, 3, 7}
+#define FI_ZIP_LO 0, 4, 1, 5
+#define FI_ZIP_HI 2, 6, 3, 7
+#elif FI_W == 2 && defined(FI_NEON)
+/* umull of the low halves (xtn takes them); no non-temporal store intrinsic */
+#define FI_MUL_LOW32(a, b) ((VU64)vmull_u32(vmovn_u64((uint64x2_t)(a)), vmovn_u64((uint64x2_t)(b))))
+#define FI_STREAM_STORE(p, v) memcpy((p), &(v), sizeof(v))
+#define FI_LANES {0, 1}
+#define FI_ZIP_LO 0, 2
+#define FI_ZIP_HI 1, 3
 #elif FI_W == 2
 #define FI_MUL_LOW32(a, b) ((VU64)_mm_mul_epu32((__m128i)(a), (__m128i)(b)))
 #define FI_STREAM_STORE(p, v) _mm_stream_si128((__m128i *)(p), (__m128i)(v))
 #define FI_LANES {0, 1}
-#define FI_ZIP_LO {0, 2}
-#define FI_ZIP_HI {1, 3}
+#define FI_ZIP_LO 0, 2
+#define FI_ZIP_HI 1, 3
 #else
 #error "FI_W must be 1, 2, 4 or 8"
 #endif
@@ -81,12 +88,11 @@ static inline void FI_FN(fi_philox_group)(const fi_stream *s, uint64_t block, ui
             c3[g] = p0;
         }
     }
-    const VU64 zip_lo = FI_ZIP_LO, zip_hi = FI_ZIP_HI;
     for (int g = 0; g < FI_G; g++) {
         VU64 w01 = (c0[g] & low_half) | (c1[g] << 32); /* words 0,1 of each block */
-        VU64 w23 = (c2[g] & low_half) | (c3[g] << 32); /* words 2,3 */
-        VU64 first = __builtin_shuffle(w01, w23, zip_lo);
-        VU64 second = __builtin_shuffle(w01, w23, zip_hi);
+        VU64 w23 = (c2[g] & low_half) | (c3[g] << 32); /* words 2,3 (little-endian) */
+        VU64 first = FI_SHUFFLE(w01, w23, FI_ZIP_LO);
+        VU64 second = FI_SHUFFLE(w01, w23, FI_ZIP_HI);
         memcpy(out + g * 4 * FI_W, &first, sizeof first);
         memcpy(out + g * 4 * FI_W + 2 * FI_W, &second, sizeof second);
     }
@@ -113,7 +119,11 @@ static inline void FI_FN(fi_copy_out)(void *dst, const void *src, size_t bytes) 
     }
     memcpy(d, from, bytes);
 }
+#ifdef FI_NEON
+#define FI_FENCE() ((void)0)
+#else
 #define FI_FENCE() _mm_sfence()
+#endif
 #undef FI_STREAM_STORE
 #undef VU64
 #else
@@ -226,6 +236,11 @@ static void FI_FN(fi_philox_words)(const fi_stream *s, uint64_t word0, int64_t n
 #define FI_FMA_VEC(a, b, c) _mm256_fmadd_ps((__m256)(a), (__m256)(b), (__m256)(c))
 #define FI_MAX_VEC(a, b) _mm256_max_ps((__m256)(a), (__m256)(b))
 #define FI_MIN_VEC(a, b) _mm256_min_ps((__m256)(a), (__m256)(b))
+#elif FI_W == 2 && defined(FI_NEON)
+/* no FI_MAX_VEC / FI_MIN_VEC: NEON's fmax/fmin order -0 below +0, which is
+ * not a > b ? a : b, so fi_normal32.h's generic mask form is used */
+#define FI_ANY_LANE(v) (vmaxvq_u32((uint32x4_t)(v)) != 0)
+#define FI_FMA_VEC(a, b, c) vfmaq_f32((float32x4_t)(c), (float32x4_t)(a), (float32x4_t)(b))
 #elif FI_W == 2
 #define FI_ANY_LANE(v) (_mm_movemask_epi8((__m128i)(v)) != 0)
 #define FI_MAX_VEC(a, b) _mm_max_ps((__m128)(a), (__m128)(b))
@@ -334,6 +349,8 @@ FI_DEFINE_UNIFORM16_FILL(fill_uniform_bf16, FI_FN(fi_narrow_bf16))
 #define FI_SQRT_VEC(v) _mm512_sqrt_pd((__m512d)(v))
 #elif FI_W == 4
 #define FI_SQRT_VEC(v) _mm256_sqrt_pd((__m256d)(v))
+#elif FI_W == 2 && defined(FI_NEON)
+#define FI_SQRT_VEC(v) vsqrtq_f64((float64x2_t)(v))
 #elif FI_W == 2
 #define FI_SQRT_VEC(v) _mm_sqrt_pd((__m128d)(v))
 #else
@@ -407,6 +424,10 @@ static void FI_FN(fi_narrow)(int dtype, const float *in, int64_t n, uint16_t *ou
     if (dtype == FI_F16) FI_FN(fi_narrow_f16)(in, out, n);
     else FI_FN(fi_narrow_bf16)(in, out, n);
 }
+
+/* a * b - c as written: a build that contracts it into a fused multiply-add
+ * although the source does not ask for one gives other bits (fi_platform.h) */
+static double FI_FN(fi_contraction_probe)(const volatile double *v) { return v[0] * v[1] - v[2]; }
 
 static const fi_fill_fn FI_FN(fi_table)[FI_NKINDS][FI_NDTYPES] = {
     /* columns: U32, F32, F64, F16, BF16 */

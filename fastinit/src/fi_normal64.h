@@ -151,7 +151,8 @@ static inline void FI_FN(fi_normal64_qr)(const uint32_t *words, double *q, doubl
 #pragma GCC unroll 4
     for (int j = 0; j < FI_ND_IL; j++) {
         VQ64 x;
-        memcpy(&x, words + 2 * j * FI_ND, sizeof x); /* little-endian: first word low */
+        memcpy(&x, words + 2 * j * FI_ND, sizeof x);
+        x = FI_WORD_PAIRS_FROM_MEMORY(x); /* first word low, on any byte order */
         VL64 s = (VL64)(x ^ 0x8000000000000000ull);
         VL64 m = ((VL64)x & (s < 0)) | ((VL64)~x & ~(s < 0));
         VD64 qq = (FI_FN(fi_i64_to_f64v)(s) + 0.5) * 0x1p-64;

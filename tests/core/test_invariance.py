@@ -1,5 +1,7 @@
 """Position independence (DESIGN.md contract 2): the same bits for any thread
 count, any split into pieces, any row layout, and any SIMD instruction set."""
+import platform
+
 import numpy as np
 import pytest
 
@@ -86,6 +88,20 @@ def test_float32_normal_tail_lanes_equal_across_isas():
     assert (np.abs(results["scalar"]) > 3.5).sum() > 60
     for isa, out in results.items():
         assert out.tobytes() == results["scalar"].tobytes(), f"{isa} differs from scalar"
+
+
+def test_instruction_sets_are_those_of_this_architecture():
+    """x86-64 builds carry SSE2, AVX2 and AVX-512 kernels, arm64 builds NEON
+    (fastinit/src/fi_platform.h); every build has the scalar reference."""
+    machine = platform.machine().lower()
+    if machine in ("x86_64", "amd64"):
+        assert ISAS == ("scalar", "sse2", "avx2", "avx512")
+    elif machine in ("aarch64", "arm64"):
+        assert ISAS == ("scalar", "neon")
+        assert simd_info()["best"] == "neon"  # part of the architecture: always there
+    else:
+        assert ISAS[0] == "scalar"
+    assert simd_info()["best"] in ISAS
 
 
 def test_best_isa_is_used_by_default():

@@ -215,9 +215,13 @@ WRITE_CHILD = textwrap.dedent(
             except KeyboardInterrupt as exc:
                 block()
                 notes = " ".join(getattr(exc, "__notes__", []))
+                # Raised inside init_model only if its traceback goes deeper
+                # than this frame: a signal landing on this loop's own lines
+                # (before the call, or right after it returned) is no call's.
+                inside = entered and exc.__traceback__.tb_next is not None
                 said = ("written" if "was written completely" in notes else
                         "not_written" if "was not written" in notes else
-                        "silent" if entered else "before_the_call")
+                        "silent" if inside else "outside_the_call")
                 key = f"interrupted_{said}"
                 counts[key] = counts.get(key, 0) + 1
         except KeyboardInterrupt:  # a second signal while handling the first

@@ -50,14 +50,14 @@ def test_uniform_with_no_value_of_the_dtype_inside_is_refused_naming_the_bounds(
                                         ("float16", 7e4), ("float64", 1.7e308)])
 def test_orthogonal_with_a_gain_beyond_the_dtype_is_refused(dtype, gain):
     with pytest.raises(ValueError, match=r"\bgain\b"):
-        fastinit.orthogonal((8, 8), dtype, gain=gain, seed=0)
+        fastinit.orthogonal((8, 8), dtype, gain=gain, seed=0, layout="torch")
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_orthogonal_just_inside_the_gain_limit_is_finite(dtype):
     gain = float(np.finfo(dtype).max) / 4
     for shape in [(1, 1), (64, 64), (40, 70), (70, 40)]:
-        w = fastinit.orthogonal(shape, dtype, gain=gain, seed=1)
+        w = fastinit.orthogonal(shape, dtype, gain=gain, seed=1, layout="torch")
         assert np.isfinite(w).all()
 
 
@@ -65,9 +65,9 @@ def test_orthogonal_just_inside_the_gain_limit_is_finite(dtype):
 @pytest.mark.parametrize("init", ["he_normal", "he_uniform"])
 def test_he_with_a_slope_whose_square_overflows_names_a(init):
     with pytest.raises(OverflowError, match=r"\ba="):
-        getattr(fastinit, init)((3, 3), a=1e200, seed=0)
+        getattr(fastinit, init)((3, 3), a=1e200, seed=0, layout="torch")
     # a is only used by leaky_relu, as in PyTorch
-    assert getattr(fastinit, init)((3, 3), a=1e200, nonlinearity="relu", seed=0).shape == (3, 3)
+    assert getattr(fastinit, init)((3, 3), a=1e200, nonlinearity="relu", seed=0, layout="torch").shape == (3, 3)
 
 
 def test_calculate_gain_with_a_slope_whose_square_overflows_names_param():

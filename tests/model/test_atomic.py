@@ -214,3 +214,26 @@ def test_the_next_write_removes_and_reports_what_a_killed_writer_left(tmp_path):
         live.kill()
         live.communicate(timeout=60)
     assert target.is_file()
+
+
+def test_sigterm_between_a_write_and_its_exit_still_cleans_up_and_dies(tmp_path):
+    """SIGTERM landing where no cleanup code of atomic_file can run (its
+    generator suspended, as when the signal hits the start of a ``with``
+    block's exit) still removes the temporary file, and the process dies by
+    SIGTERM.  Found by the fault-injection test under load."""
+    code = textwrap.dedent(f"""
+        import os, signal
+        from fastinit.model._atomic import atomic_file, call_terminable
+
+        def body():
+            manager = atomic_file({str(tmp_path / "m.bin")!r}, 4096)
+            manager.__enter__()                    # the temporary file exists now
+            os.kill(os.getpid(), signal.SIGTERM)   # raised here, before __exit__
+            manager.__exit__(None, None, None)     # never reached
+
+        call_terminable(body)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env=child_env())
+    assert proc.returncode == -signal.SIGTERM, proc.stderr[-2000:]
+    assert os.listdir(tmp_path) == []  # no temporary file, no target

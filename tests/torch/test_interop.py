@@ -11,6 +11,7 @@ from fastinit.model import init_model, init_tensor, load_spec, presets
 torch = pytest.importorskip("torch")
 nn = torch.nn
 ft = pytest.importorskip("fastinit.torch")
+from fastinit.torch._tensors import numpy_view  # noqa: E402  (the zero-copy primitive)
 
 
 def _np(t):
@@ -54,12 +55,12 @@ def test_in_place_equals_init_model_arrays(dtype):
 
 def test_zero_copy_views():
     w = torch.empty(3, 4, dtype=torch.bfloat16)
-    view = ft._numpy_view(w.detach())
+    view = numpy_view(w)
     assert view.dtype == fastinit.bfloat16 and view.shape == (3, 4)
     view[...] = 1.5
     assert torch.all(w == 1.5)
     w32 = torch.empty(5)
-    v32 = ft._numpy_view(w32)
+    v32 = numpy_view(w32)
     v32[...] = 2.0
     assert torch.all(w32 == 2.0)
 
@@ -231,7 +232,10 @@ def test_unknown_layers():
 
     with pytest.raises(ValueError, match=r"scale \(Custom\).*rules"):
         ft.init_module_(Custom(), seed=0)
-    module = ft.init_module_(Custom(), seed=0, unmatched="skip")
+    with pytest.warns(UserWarning, match=r"left 1 parameter\(s\).*scale \(Custom\)"):
+        module = ft.init_module_(Custom(), seed=0, unmatched="skip")
+    assert torch.all(module.scale == 7.0)
+    module = ft.init_module_(Custom(), seed=0, rules={"scale": None})  # explicit: no warning
     assert torch.all(module.scale == 7.0)
     module = ft.init_module_(Custom(), seed=0, rules={"Custom.scale": "ones"})
     assert torch.all(module.scale == 1.0)

@@ -1,0 +1,102 @@
+"""Which fastinit stream a torch fill draws from, and the one function that fills.
+
+Inside ``fastinit.torch.fast_init`` the calling context (a Python thread, or an
+asyncio task that copied it) has an active :class:`Route`: a fastinit
+``Generator`` whose consecutive ranges the fills take, in call order
+(``Generator.reserve``), and a thread count.  Outside any ``fast_init``, each
+call of a ``fastinit.torch.<fn>_`` function makes a fresh generator seeded from
+torch's default CPU generator (``torch.initial_seed()`` and one 64-bit draw
+from it), so ``torch.manual_seed`` controls it as it controls ``torch.nn.init``.
+"""
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import numpy as np
+import torch
+
+from fastinit._generator import Generator, default_rng
+from fastinit._methods import get_method
+
+from ._tensors import NUMPY_DTYPES, bump_version, dense_view
+
+__all__ = ["Route", "ACTIVE", "active_route", "seed_from_torch", "generator_for_call", "accepts",
+           "fill"]
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where routed fills of one ``fast_init`` context draw from."""
+
+    rng: Generator
+    n_threads: Optional[int]
+
+
+#: The route of the current context (thread / task); None outside ``fast_init``.
+ACTIVE: contextvars.ContextVar[Optional[Route]] = contextvars.ContextVar(
+    "fastinit_torch_route", default=None)
+
+
+def active_route() -> Optional[Route]:
+    """The innermost ``fast_init`` route of this thread, or None.
+
+    None as well while ``torch.compile`` traces (Dynamo must see torch's ops).
+    """
+    route = ACTIVE.get()
+    if route is not None and torch.compiler.is_compiling():
+        return None
+    return route
+
+
+def seed_from_torch() -> np.random.SeedSequence:
+    """A seed that torch's default CPU generator determines (and advances by one draw).
+
+    ``torch.manual_seed(s)`` makes it repeat; two calls in a row differ, as two
+    models built one after the other with plain torch do.
+    """
+    draw = int(torch.randint(0, 2**62, (), dtype=torch.int64))
+    return np.random.SeedSequence([torch.initial_seed(), draw])
+
+
+def generator_for_call() -> tuple[Generator, Optional[int]]:
+    """The generator and thread count one ``fastinit.torch.<fn>_`` call draws with."""
+    route = active_route()
+    if route is not None:
+        return route.rng, route.n_threads
+    return default_rng(seed_from_torch()), None
+
+
+def accepts(method: str, tensor: torch.Tensor, **params: Any) -> bool:
+    """Whether fastinit's ``method`` takes these parameters for ``tensor``'s dtype.
+
+    What fastinit refuses (a float16 normal whose tails overflow, ``low >
+    high``, a non-number...) is left to torch, which then does what it does
+    (works, or raises its own error).
+    """
+    dtype = NUMPY_DTYPES.get(tensor.dtype)
+    if dtype is None:
+        return False
+    try:
+        get_method(method).kernel_params(dtype, params)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
+def fill(method: str, tensor: torch.Tensor, rng: Generator, n_threads: Optional[int],
+         **params: Any) -> bool:
+    """Fill ``tensor`` in place with ``rng.<method>(**params)``; False if torch must do it.
+
+    Nothing is written and nothing is drawn when it returns False.  The write
+    goes through a view of the tensor's memory, outside autograd (as under
+    ``torch.no_grad``), and bumps the tensor's version counter as torch's
+    in-place ops do.
+    """
+    view = dense_view(tensor)
+    if view is None or not accepts(method, tensor, **params):
+        return False
+    getattr(rng, method)(**params, out=view, n_threads=n_threads)
+    bump_version(tensor)
+    return True
