@@ -175,6 +175,16 @@ extension = Extension(
                    ("FI_BOUNDSCHECK_BUILD", "1" if os.environ.get("FASTINIT_BOUNDSCHECK") else "0")],
 )
 
+# fastinit.Philox4x32, a numpy.random.BitGenerator: it calls the kernels of
+# _core through fastinit._core.fill_flat_address(), so it has no C sources
+# of its own (one compiled copy of the kernels, one instruction-set choice).
+bitgen_extension = Extension(
+    "fastinit._bitgen",
+    sources=["fastinit/_bitgen.pyx"],
+    include_dirs=[numpy.get_include(), "fastinit/src"],  # fi_kernels.h: the fi_params layout
+    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+)  # (compiler flags, sanitizers included: FastinitBuildExt, for every extension)
+
 # The one place Cython directives are set (the .pyx has none of its own, so
 # FASTINIT_BOUNDSCHECK=1 -- the sanitizer build -- really turns checks on;
 # fastinit._core.bounds_checked() reports it and a test compares).
@@ -189,6 +199,6 @@ compiler_directives = {
 }
 
 setup(
-    ext_modules=cythonize([extension], compiler_directives=compiler_directives),
+    ext_modules=cythonize([extension, bitgen_extension], compiler_directives=compiler_directives),
     cmdclass={"build_ext": FastinitBuildExt},
 )

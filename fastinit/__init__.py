@@ -6,6 +6,7 @@ bit-identical for any thread count, chunking or machine.  See docs/STREAM.md.
 from ._version import STREAM_VERSION, __version__
 from ._core import openmp_enabled, philox4x32
 from ._dtypes import bfloat16
+from ._bitgen import Philox4x32
 from ._generator import Generator, default_rng
 from ._threads import get_num_threads, threads
 from ._simd import simd_info
@@ -25,6 +26,7 @@ from .diagnose import DiagnoseResult, diagnose
 __all__ = [
     "Distribution",
     "Generator",
+    "Philox4x32",
     "STREAM_VERSION",
     "bfloat16",
     "default_rng",

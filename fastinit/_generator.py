@@ -1,24 +1,106 @@
 """The NumPy-style Generator over fastinit's Philox4x32-10 streams."""
 from __future__ import annotations
 
-import threading
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Mapping
 from typing import Any, Optional, Union
 
 import numpy as np
 
 from . import _core, _seeding, _threads
-from ._limits import (BLOCK_WORDS, blocks_for_words, check_position, check_stream_end)
+from ._bitgen import Philox4x32
+from ._limits import BLOCK_WORDS, check_position, check_stream_end
 from ._methods import METHODS, get_method
-from ._validation import (SizeLike, check_out, finish_torch_out, integer, piece_rows,
-                          resolve_draw, torch_out_array)
+from ._numpy_methods import NumPyMethods
+from ._validation import (SizeLike, finish_torch_out, integer, piece_rows, resolve_draw,
+                          torch_out_array)
 
-# One lock for every spawn: SeedSequence objects can be shared between
-# generators (pickled copies, default_rng(seq) twice).
-_SPAWN_LOCK = threading.Lock()
+#: Draws of at most this many elements are filled on the calling thread in
+#: one call into the bit generator (no thread resolution, no OpenMP region):
+#: their cost is the Python call, not the numbers.
+SMALL_DRAW = 4096
 
 
-class Generator:
+def _small_draw_dtypes() -> dict:
+    """(kind, dtype argument) -> (dtype, kernel dtype, words per element) for the
+    draws made without the general (size, dtype, out) machinery: float64 and
+    float32 floats, raw uint32 (``dtype`` None for the raw kind)."""
+    table = {}
+    for spelling in (None, float, np.float64, "float64", np.dtype(np.float64),
+                     np.float32, "float32", np.dtype(np.float32)):
+        dt = np.dtype(np.float64 if spelling is None else spelling)
+        kdtype = _core.F64 if dt == np.float64 else _core.F32
+        for kind in (_core.UNIFORM, _core.NORMAL):
+            table[kind, spelling] = (dt, kdtype, _core.words_per_element(kind, kdtype))
+    table[_core.RAW, None] = (np.dtype(np.uint32), _core.U32, 1)
+    return table
+
+
+_SMALL_DRAW_DTYPES = _small_draw_dtypes()
+#: Kernel kinds the bit generator's one-call paths serve, and the parameters
+#: they pass on (a draw whose checked parameters hold more takes ``_core.fill``).
+_FLAT_KINDS = frozenset((_core.RAW, _core.UNIFORM, _core.NORMAL))
+_LOC_SCALE = frozenset(("loc", "scale", "clamp_lo", "clamp_hi"))
+_INF = float("inf")
+_INT_ONLY = {int}
+# Checked kernel parameters of recent calls, by (method, dtype, (name, type,
+# value)...): a loop of scalar calls with the same parameters checks them once.
+_PARAMS_SEEN: dict = {}
+
+
+def _kernel_params(spec: Any, dt: np.dtype, params: dict) -> dict:
+    """``spec.kernel_params(dt, params)``, remembered for hashable parameters."""
+    try:
+        # the types too: True == 1 and np.float64(2) == 2.0, but only some are valid
+        # (dt.type: hashing a dtype itself costs microseconds)
+        key = ((spec.name, dt.type, tuple(params.items()), tuple(map(type, params.values())))
+               if params else (spec.name, dt.type))
+        found = _PARAMS_SEEN.get(key)
+    except TypeError:  # unhashable (arrays): check every time
+        return spec.kernel_params(dt, params)
+    if found is None:
+        found = spec.kernel_params(dt, params)
+        # -0.0 == 0.0 (same key) but NumPy refuses a scale of -0.0: zeros are
+        # checked every time
+        if 0 not in params.values():
+            if len(_PARAMS_SEEN) > 1024:
+                _PARAMS_SEEN.clear()
+            _PARAMS_SEEN[key] = found
+    return found
+
+
+# (method, type(a), a, type(b), b) -> the checked float64 kernel (loc, scale,
+# clamp_lo, clamp_hi) of a two-parameter scalar call: the checks of a repeated call are done once.
+_CHECKED_PAIRS: dict = {}
+_FLOAT64 = np.dtype(np.float64)
+_NPY_FLOAT64 = _FLOAT64.num
+
+
+def _check_pair(method: str, a: Any, b: Any) -> Optional[tuple[float, ...]]:
+    """The checked float64 ``(loc, scale, clamp_lo, clamp_hi)`` of ``method(a, b)``, remembered;
+    None for parameters the scalar path does not take (unhashable, arrays).
+    Raises as the method does for bad values."""
+    spec = METHODS[method]
+    if np.ndim(a) or np.ndim(b):
+        return None
+    kparams = spec.kernel_params(_FLOAT64, {spec.params[0][0]: a, spec.params[1][0]: b})
+    if not kparams.keys() <= _LOC_SCALE:
+        return None
+    checked = (kparams["loc"], kparams["scale"], kparams.get("clamp_lo", -_INF),
+               kparams.get("clamp_hi", _INF))
+    if b == 0:  # -0.0 == 0.0 (same key), but a scale of -0.0 is refused: check each time
+        return checked
+    try:
+        key = (method, type(a), a, type(b), b)
+        if len(_CHECKED_PAIRS) > 1024:
+            _CHECKED_PAIRS.clear()
+        _CHECKED_PAIRS[key] = checked
+    except TypeError:
+        pass
+    return checked
+
+
+class Generator(NumPyMethods):
     """Random fills on a Philox4x32-10 stream; a drop-in for NumPy's fills.
 
     Element ``i`` of every fill is a pure function of (key, stream id, stream
@@ -27,12 +109,19 @@ class Generator:
     Each call takes the next unused range of the stream; a shared Generator
     is thread-safe and gives concurrent calls disjoint ranges.
 
+    Every other method of ``numpy.random.Generator`` (``integers``,
+    ``choice``, ``poisson``, ...) runs NumPy's own algorithm on the same
+    stream through :attr:`bit_generator`, a :class:`fastinit.Philox4x32`
+    that holds the stream position (docs/NUMPY.md lists the differences).
+
     Parameters
     ----------
-    seed : None, int or numpy.random.SeedSequence
+    seed : None, int, sequence of ints, numpy.random.SeedSequence or Philox4x32
         Turned into the 64-bit Philox key through ``SeedSequence``.  ``None``
         draws OS entropy; ``seed_seq.entropy`` records it so a run can be
-        repeated with ``Generator(that_entropy)``.
+        repeated with ``Generator(that_entropy)``.  A ``fastinit.Philox4x32``
+        is used as it is (the generator draws from its stream, as
+        ``numpy.random.Generator(bit_generator)`` does).
 
     See Also
     --------
@@ -47,24 +136,31 @@ class Generator:
     ... # doctest: +SKIP
     """
 
-    def __init__(self, seed: _seeding.SeedLike = None) -> None:
-        self._seed_seq = _seeding.to_seed_sequence(seed)
-        self._key = _seeding.key_from_seed_sequence(self._seed_seq)
-        self._stream_id = 0
-        self._block = 0
-        self._lock = threading.Lock()
+    def __init__(self, seed: Union[_seeding.SeedLike, Philox4x32] = None) -> None:
+        if isinstance(seed, Philox4x32):
+            bit_generator = seed
+        elif isinstance(seed, (np.random.BitGenerator, np.random.Generator)):
+            raise TypeError(f"seed must be an int, a sequence of ints, None, a SeedSequence or a "
+                            f"fastinit.Philox4x32, got {type(seed).__name__} (fastinit's fast "
+                            f"fills need fastinit's stream)")
+        else:
+            bit_generator = Philox4x32(seed)
+        self._bit_generator = bit_generator
+        self._numpy_generator = np.random.Generator(bit_generator)
 
     # ------------------------------------------------------------ identity --
     @classmethod
     def _from_state(cls, seed_seq: np.random.SeedSequence, key: tuple[int, int],
-                    stream_id: int, block: int) -> "Generator":
-        gen = cls.__new__(cls)
-        gen._seed_seq = seed_seq
-        gen._key = (int(key[0]), int(key[1]))
-        gen._stream_id = int(stream_id)
-        gen._block = int(block)
-        gen._lock = threading.Lock()
-        return gen
+                    stream_id: int, block: int, buffered: int = 0) -> "Generator":
+        bit_generator = Philox4x32(seed_seq)
+        bit_generator.set_position(key, stream_id, block, buffered)
+        return cls(bit_generator)
+
+    @property
+    def bit_generator(self) -> Philox4x32:
+        """The :class:`fastinit.Philox4x32` this generator draws from (its stream
+        position is this generator's)."""
+        return self._bit_generator
 
     @property
     def seed_seq(self) -> np.random.SeedSequence:
@@ -72,59 +168,63 @@ class Generator:
 
         For a named sub-stream it is the parent's extended with the stream id
         in its spawn key, so that ``spawn`` gives children of its own."""
-        return self._seed_seq
+        return self._bit_generator.seed_seq
 
     @property
     def key(self) -> tuple[int, int]:
         """The Philox key, two 32-bit words."""
-        return self._key
+        return self._bit_generator.key
 
     @property
     def stream_id(self) -> int:
         """The 64-bit stream id (counter words 2 and 3); 0 for a root stream."""
-        return self._stream_id
+        return self._bit_generator.stream_id
 
     @property
     def position(self) -> int:
         """The next unused Philox block of this stream (4 words each)."""
-        return self._block
+        return self._bit_generator.position
 
     @property
     def state(self) -> dict:
-        """Everything that determines future draws; assignable."""
-        return {"key": self._key, "stream_id": self._stream_id, "position": self._block}
+        """Everything that determines future draws; assignable.
+
+        ``{"key", "stream_id", "position"}``, and ``"buffered"`` when the bit
+        generator's buffer holds words: that many words before ``position``
+        are still unused by NumPy-algorithm draws.
+        """
+        inner = self._bit_generator.state
+        if inner["buffered"]:
+            return dict(inner["state"], buffered=inner["buffered"])
+        return dict(inner["state"])
 
     @state.setter
     def state(self, value: dict) -> None:
-        # Strict, like numpy's bit_generator.state: a mapping with exactly
-        # these three entries, all ints (a float is not truncated, a str not
-        # parsed); nothing changes unless all are valid.
+        # Strict, like numpy's bit_generator.state: a mapping with exactly these
+        # entries, all ints (a float is not truncated, a str not parsed);
+        # nothing changes unless all are valid (Philox4x32.set_position checks).
         if not isinstance(value, Mapping):
             raise TypeError(f"state must be a dict with 'key', 'stream_id' and 'position', "
                             f"got {type(value).__name__}")
-        if set(value) != {"key", "stream_id", "position"}:
+        expected = {"key", "stream_id", "position"}
+        if not expected <= set(value) <= expected | {"buffered"}:
             raise ValueError(f"state must have exactly the entries 'key', 'stream_id' and "
-                             f"'position', got {sorted(map(repr, value))}")
-        raw_key = value["key"]
-        if isinstance(raw_key, (str, bytes)) or not isinstance(raw_key, (Sequence, np.ndarray)):
-            raise TypeError(f"state['key'] must be a sequence of two ints, got {raw_key!r}")
-        key = tuple(integer(k, "state['key']") for k in raw_key)
-        if len(key) != 2 or not all(0 <= k < 2**32 for k in key):
-            raise ValueError("state['key'] must be two 32-bit unsigned ints")
-        stream_id = integer(value["stream_id"], "state['stream_id']")
-        block = integer(value["position"], "state['position']")
-        if not 0 <= stream_id < 2**64:
-            raise ValueError("state['stream_id'] must be a 64-bit unsigned int")
-        check_position(block, "state['position']")
-        with self._lock:
-            self._key, self._stream_id, self._block = key, stream_id, block
+                             f"'position' (and 'buffered'), got {sorted(map(repr, value))}")
+        self._bit_generator.set_position(value["key"], value["stream_id"], value["position"],
+                                         value.get("buffered", 0))
 
     def __reduce__(self):
-        return (Generator._from_state, (self._seed_seq, self._key, self._stream_id, self._block))
+        state = self.state
+        return (Generator._from_state, (self.seed_seq, state["key"], state["stream_id"],
+                                        state["position"], state.get("buffered", 0)))
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__}({type(self._bit_generator).__name__})"
 
     def __repr__(self) -> str:
-        return (f"fastinit.Generator(key=({self._key[0]:#010x}, {self._key[1]:#010x}), "
-                f"stream_id={self._stream_id:#018x}, position={self._block})")
+        key = self.key
+        return (f"fastinit.Generator(key=({key[0]:#010x}, {key[1]:#010x}), "
+                f"stream_id={self.stream_id:#018x}, position={self.position})")
 
     # ---------------------------------------------------------- sub-streams --
     def spawn(self, n_children: int) -> list["Generator"]:
@@ -133,12 +233,7 @@ class Generator:
         As with NumPy, the children of the same SeedSequence are the same
         each time a fresh parent is made from the same seed.
         """
-        n = integer(n_children, "n_children")
-        if n < 0:
-            raise ValueError(f"n_children must be non-negative, got {n}")
-        with _SPAWN_LOCK:  # SeedSequence.spawn's child counter is not thread-safe
-            children = self._seed_seq.spawn(n)
-        return [Generator(child) for child in children]
+        return [Generator(child) for child in self._bit_generator.spawn(n_children)]
 
     def stream(self, name: str) -> "Generator":
         """The named sub-stream ``name``: same key, stream id derived from the name.
@@ -147,14 +242,15 @@ class Generator:
         ``rng.stream("layer1.weight")`` gives the same values in any order and
         beside any other tensors.  Names nest: ``rng.stream("a").stream("b")``.
         """
-        stream_id = _seeding.stream_id_for(self._stream_id, name)
+        stream_id = _seeding.stream_id_for(self.stream_id, name)
         # Children spawned from a named stream must differ from the parent's
         # children: extend the spawn key with the stream id (the key itself
         # stays the parent's; only spawn() uses this SeedSequence).
-        seq = np.random.SeedSequence(self._seed_seq.entropy,
-                                     spawn_key=tuple(self._seed_seq.spawn_key) + (stream_id,),
-                                     pool_size=self._seed_seq.pool_size)
-        return Generator._from_state(seq, self._key, stream_id, 0)
+        parent = self.seed_seq
+        seq = np.random.SeedSequence(parent.entropy,
+                                     spawn_key=tuple(parent.spawn_key) + (stream_id,),
+                                     pool_size=parent.pool_size)
+        return Generator._from_state(seq, self.key, stream_id, 0)
 
     # ------------------------------------------------- extension surface --
     #: Names of the core's fill methods, as :meth:`fill_at` takes them.
@@ -186,31 +282,72 @@ class Generator:
             When the range would run past the end of the stream (2**64 words);
             nothing is reserved.
         """
-        n = integer(n_words, "n_words")
-        if n < 0:
-            raise ValueError(f"n_words must be non-negative, got {n}")
-        blocks = blocks_for_words(n)
-        with self._lock:
-            start = self._block
-            check_stream_end(start, (start + blocks) * BLOCK_WORDS)
-            self._block = start + blocks
-        return start
+        return self._bit_generator.reserve(n_words)
 
     def _kernel_args(self) -> tuple[tuple[int, int], tuple[int, int]]:
-        return self._key, _seeding.split64(self._stream_id)
+        return self._bit_generator.key, self._bit_generator.stream_words
 
     def _draw(self, method: str, size: SizeLike, dtype: Any, out: Optional[np.ndarray],
               n_threads: Optional[int], **params: Any) -> Any:
         spec = METHODS[method]
-        nt = _threads.resolve_threads(n_threads)
-        out, tensor = torch_out_array(out)
-        where = resolve_draw(size, dtype, out, fixed_dtype=spec.fixed_dtype)
-        kparams = spec.kernel_params(where.dtype, params)
+        if out is None and n_threads is None:
+            # NumPy's small calls -- one value, or a 1-d size up to SMALL_DRAW of
+            # float64/float32 -- skip the general (size, dtype, out) rules and the
+            # thread machinery: one call into the bit generator reserves and fills.
+            try:
+                small = _SMALL_DRAW_DTYPES.get((spec.kind, dtype))
+            except TypeError:  # an unhashable dtype: the general path names it
+                small = None
+            if small is not None:
+                dt, kdtype, wpe = small
+                kparams = _kernel_params(spec, dt, params)
+                if not kparams.keys() <= _LOC_SCALE:  # more parameters: the general path
+                    small = None
+            if small is not None:
+                if size is None:
+                    value = self._bit_generator.reserve_one(
+                        spec.kind, kdtype, wpe, kparams.get("loc", 0.0),
+                        kparams.get("scale", 1.0), kparams.get("clamp_lo", -_INF),
+                        kparams.get("clamp_hi", _INF))
+                    return value  # a Python float (int for raw), as NumPy returns
+                count = size
+                if type(size) is tuple:  # plain non-negative ints only (no bool, float,
+                    # NumPy int): anything else takes the general path, which names size
+                    count = (math.prod(size) if size and set(map(type, size)) == _INT_ONLY
+                             and min(size) >= 0 else None)
+                if type(count) is int and 0 <= count <= SMALL_DRAW:
+                    return self._bit_generator.reserve_new(
+                        spec.kind, kdtype, wpe, size, dt.num, kparams.get("loc", 0.0),
+                        kparams.get("scale", 1.0), kparams.get("clamp_lo", -_INF),
+                        kparams.get("clamp_hi", _INF))
+        tensor = None
+        if out is not None:  # a CPU torch tensor is filled through a view of its memory
+            out, tensor = torch_out_array(out)
+        # NumPy fills a Fortran-ordered out= in memory order; so does fastinit
+        # (element k of its memory is element k of the draw).
+        where = resolve_draw(size, dtype, out, fixed_dtype=spec.fixed_dtype, fortran_ok=True)
+        kparams = _kernel_params(spec, where.dtype, params)
         target = where.array()
+        flat = target if target.flags.c_contiguous else target.T
+        kind, kdtype = spec.kind, spec.kernel_dtype(where.dtype)
+        if target.size <= SMALL_DRAW:
+            # On this thread, without resolving a thread count (the bits never
+            # depend on it); kinds whose only parameters are loc and scale go
+            # through the bit generator in one call (its flat fill takes no more).
+            if n_threads is not None:
+                _threads.check_thread_count(n_threads)
+            if kind in _FLAT_KINDS and kparams.keys() <= _LOC_SCALE:
+                self._bit_generator.reserve_and_fill(
+                    kind, kdtype, _core.words_per_element(kind, kdtype), flat,
+                    kparams.get("loc", 0.0), kparams.get("scale", 1.0),
+                    kparams.get("clamp_lo", -_INF), kparams.get("clamp_hi", _INF))
+                return finish_torch_out(tensor, where.result(target))
+            nt = 1
+        else:
+            nt = _threads.resolve_threads(n_threads)
         base = self.reserve(target.size * spec.words_per_element(where.dtype))
         key, stream = self._kernel_args()
-        _core.fill(spec.kind, spec.kernel_dtype(where.dtype), target, key, stream,
-                   base * BLOCK_WORDS, kparams, nt)
+        _core.fill(kind, kdtype, flat, key, stream, base * BLOCK_WORDS, kparams, nt)
         return finish_torch_out(tensor, where.result(target))
 
     def fill_at(self, method: str, out: np.ndarray, offset: int = 0, *,
@@ -250,7 +387,7 @@ class Generator:
         nt = _threads.resolve_threads(n_threads)
         where = resolve_draw(None, None, out, fixed_dtype=spec.fixed_dtype)
         kparams = spec.kernel_params(where.dtype, params)
-        start = self._block if position is None else integer(position, "position")
+        start = self.position if position is None else integer(position, "position")
         check_position(start)
         first, rows = piece_rows(offset, row_offsets, out.size)
         if rows is not None and rows.size == 0:
@@ -302,6 +439,12 @@ class Generator:
         -------
         out : float or ndarray
         """
+        if out is None and dtype is None and n_threads is None:  # NumPy's common calls
+            if size is None:
+                return self._bit_generator.reserve_one(_core.UNIFORM, _core.F64, 2, 0.0, 1.0)
+            if type(size) is int and 0 <= size <= SMALL_DRAW:
+                return self._bit_generator.reserve_new(_core.UNIFORM, _core.F64, 2, size,
+                                                       _NPY_FLOAT64, 0.0, 1.0)
         return self._draw("random", size, dtype, out, n_threads)
 
     def uniform(self, low: float = 0.0, high: float = 1.0, size: SizeLike = None,
@@ -324,6 +467,15 @@ class Generator:
         size, dtype, out, n_threads
             As in :meth:`random`.
         """
+        if size is None and out is None and dtype is None and n_threads is None:
+            try:  # one float64 with parameters seen before: no array, no checks again
+                checked = _CHECKED_PAIRS.get(("uniform", type(low), low, type(high), high))
+            except TypeError:  # unhashable (an array)
+                checked = None
+            if checked is None:
+                checked = _check_pair("uniform", low, high)
+            if checked is not None:
+                return self._bit_generator.reserve_one(_core.UNIFORM, _core.F64, 2, *checked)
         return self._draw("uniform", size, dtype, out, n_threads, low=low, high=high)
 
     def standard_normal(self, size: SizeLike = None, dtype: Any = None,
@@ -345,6 +497,12 @@ class Generator:
         size, dtype, out, n_threads
             As in :meth:`random`.
         """
+        if out is None and dtype is None and n_threads is None:  # NumPy's common calls
+            if size is None:
+                return self._bit_generator.reserve_one(_core.NORMAL, _core.F64, 2, 0.0, 1.0)
+            if type(size) is int and 0 <= size <= SMALL_DRAW:
+                return self._bit_generator.reserve_new(_core.NORMAL, _core.F64, 2, size,
+                                                       _NPY_FLOAT64, 0.0, 1.0)
         return self._draw("standard_normal", size, dtype, out, n_threads)
 
     def normal(self, loc: float = 0.0, scale: float = 1.0, size: SizeLike = None,
@@ -361,6 +519,15 @@ class Generator:
         size, dtype, out, n_threads
             As in :meth:`random`.
         """
+        if size is None and out is None and dtype is None and n_threads is None:
+            try:  # one float64 with parameters seen before: no array, no checks again
+                checked = _CHECKED_PAIRS.get(("normal", type(loc), loc, type(scale), scale))
+            except TypeError:  # unhashable (an array)
+                checked = None
+            if checked is None:
+                checked = _check_pair("normal", loc, scale)
+            if checked is not None:
+                return self._bit_generator.reserve_one(_core.NORMAL, _core.F64, 2, *checked)
         return self._draw("normal", size, dtype, out, n_threads, loc=loc, scale=scale)
 
     def truncated_normal(self, loc: float = 0.0, scale: float = 1.0, a: float = -2.0,
@@ -434,12 +601,15 @@ class Generator:
         return dist.sample(self, size=size, dtype=dtype, out=out, n_threads=n_threads, **params)
 
 
-def default_rng(seed: Union[_seeding.SeedLike, Generator] = None) -> Generator:
+def default_rng(seed: Union[_seeding.SeedLike, Generator, Philox4x32] = None) -> Generator:
     """A :class:`Generator` seeded with ``seed`` (a Generator is returned as is).
 
     Parameters
     ----------
-    seed : None, int, numpy.random.SeedSequence or Generator
+    seed : None, int, sequence of ints, numpy.random.SeedSequence, Generator or Philox4x32
+        What ``numpy.random.default_rng`` accepts, with fastinit's types: a
+        ``fastinit.Generator`` is returned as is, a ``fastinit.Philox4x32``
+        is wrapped (the generator draws from its stream).
 
     Examples
     --------

@@ -82,7 +82,10 @@ def _random_params(dt: np.dtype) -> dict:
 
 
 def _uniform_params(dt: np.dtype, low: float = 0.0, high: float = 1.0) -> dict:
-    lo, hi = finite(low, "low"), finite(high, "high")
+    lo, hi = real(low, "low"), real(high, "high")
+    for name, value in (("low", lo), ("high", hi)):
+        if math.isinf(value):  # NumPy's type for this: the range cannot be represented
+            raise OverflowError(f"{name}={value}: high - low range exceeds valid bounds")
     if lo > hi:
         raise ValueError(f"low must be <= high, got low={lo}, high={hi}")
     width = hi - lo

@@ -24,7 +24,7 @@ def to_seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
         return np.random.SeedSequence()
     if isinstance(seed, (bool, np.bool_)):
         raise TypeError(f"seed must be an int, None or a SeedSequence, got {seed!r}")
-    if isinstance(seed, (list, tuple, np.ndarray)):  # entropy words, as NumPy accepts
+    if isinstance(seed, (list, tuple, range, np.ndarray)):  # entropy words, as NumPy accepts
         values = [_seed_int(v) for v in np.asarray(seed, dtype=object).ravel()]
         return np.random.SeedSequence(values)
     return np.random.SeedSequence(_seed_int(seed))

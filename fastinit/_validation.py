@@ -174,7 +174,8 @@ def allocate(shape: tuple[int, ...], dtype: np.dtype, argname: str = "size") -> 
     if count == 0 and math.prod(d for d in shape if d) * dtype.itemsize > _MAX_DIM:
         # NumPy refuses such empty shapes too, without naming the argument
         raise ValueError(f"{argname}={shape} is too large for an array of {dtype}, even empty")
-    check_memory(nbytes, f"{argname}={shape} of {dtype}")
+    if nbytes > _CHECK_MEMORY_ABOVE:  # (the message is built only for big arrays)
+        check_memory(nbytes, f"{argname}={shape} of {dtype}")
     return np.empty(shape, dtype)
 
 
@@ -238,14 +239,19 @@ def finish_torch_out(tensor: Any, result: Any) -> Any:
 
 
 def check_out(out: object, dtype: Optional[np.dtype], shape: Optional[tuple[int, ...]],
-              argname: str = "out") -> np.ndarray:
-    """Validate an ``out=`` array as NumPy's ``check_output`` does."""
+              argname: str = "out", fortran_ok: bool = False) -> np.ndarray:
+    """Validate an ``out=`` array as NumPy's ``check_output`` does.
+
+    ``fortran_ok``: also accept a Fortran-contiguous array (NumPy does for
+    the methods that fill in memory order), filled through its ``.T``.
+    """
     if not isinstance(out, np.ndarray):
         raise TypeError(f"{argname} must be a numpy.ndarray, got {type(out).__name__}")
     if dtype is not None and out.dtype != dtype:
         raise TypeError(f"{argname} has dtype {out.dtype} but dtype={dtype} was requested")
-    if not out.flags.c_contiguous:
-        raise ValueError(f"{argname} must be C-contiguous")
+    if not (out.flags.c_contiguous or (fortran_ok and out.flags.f_contiguous)):
+        raise ValueError(f"{argname} must be C-contiguous" + (" or Fortran-contiguous"
+                                                               if fortran_ok else ""))
     if not out.flags.writeable:
         raise ValueError(f"{argname} must be writeable")
     if not out.flags.aligned:
@@ -276,18 +282,19 @@ class DrawTarget(NamedTuple):
     def result(self, target: np.ndarray) -> Any:
         """What a draw returns: the array, or its one value when ``scalar``.
 
-        As NumPy does, a float64 (or integer) scalar comes back as a Python
-        ``float`` (``int``); other dtypes as NumPy scalars.
+        As NumPy does, one value comes back as a Python ``float`` (float32
+        included, as NumPy's ``random(dtype=np.float32)`` returns; here
+        float16 and bfloat16 too) or ``int``.
         """
         if not self.scalar:
             return target
-        value = target[()]
-        return value.item() if target.dtype == np.float64 or target.dtype.kind in "iu" else value
+        return target[()].item()
 
 
 def resolve_draw(size: SizeLike, dtype: object, out: object, *,
                  default_dtype: object = np.float64, fixed_dtype: Optional[np.dtype] = None,
-                 size_name: str = "size", scalar_allowed: bool = True) -> DrawTarget:
+                 size_name: str = "size", scalar_allowed: bool = True,
+                 fortran_ok: bool = False) -> DrawTarget:
     """The one rule for ``(size, dtype, out)`` of every draw; nothing is allocated.
 
     Parameters
@@ -308,6 +315,8 @@ def resolve_draw(size: SizeLike, dtype: object, out: object, *,
         The argument's name in messages ("size", or "shape" for initializers).
     scalar_allowed : bool
         Whether ``size=None`` without ``out`` means one value.
+    fortran_ok : bool
+        Accept a Fortran-contiguous ``out`` too (filled in memory order).
 
     Returns
     -------
@@ -325,7 +334,7 @@ def resolve_draw(size: SizeLike, dtype: object, out: object, *,
         dt = resolve_float_dtype(default_dtype)
     shape = normalize_size(size, size_name)
     if out is not None:
-        check_out(out, dt, shape)
+        check_out(out, dt, shape, fortran_ok=fortran_ok)
         return DrawTarget(tuple(out.shape), dt, out, False)  # type: ignore[union-attr]
     if shape is None:
         if not scalar_allowed:
@@ -360,7 +369,9 @@ def finite(value: object, argname: str) -> float:
 
 def non_negative(value: object, argname: str) -> float:
     result = finite(value, argname)
-    if result < 0:
+    if math.copysign(1.0, result) < 0:  # -0.0 too, as NumPy refuses it
+        if result == 0:
+            raise ValueError(f"{argname} must be non-negative, got -0.0 (NumPy refuses it too)")
         raise ValueError(f"{argname} must be non-negative, got {result}")
     return result
 

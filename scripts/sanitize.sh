@@ -90,7 +90,8 @@ if [ "$short" = 1 ]; then
     tests=(tests/guarantees/test_inputs.py tests/guarantees/test_concurrency.py
            tests/guarantees/test_interrupts.py)
     for f in tests/core/test_philox.py tests/core/test_invariance.py tests/core/test_errors.py \
-             tests/core/test_streams.py tests/core/test_limits.py; do
+             tests/core/test_streams.py tests/core/test_limits.py \
+             tests/numpy_compat/test_bitgen.py tests/numpy_compat/test_delegation.py; do
         [ -e "$f" ] && tests+=("$f")
     done
 else

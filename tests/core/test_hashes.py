@@ -78,7 +78,13 @@ def test_every_drawing_method_has_a_hash():
         if not name.startswith("_")
     }
     hashed = {key.split(":")[0] for key in EXPECTED}
-    missing = public - NOT_DRAWING - hashed
+    # Methods that run NumPy's own algorithm on the stream (fastinit._numpy_methods)
+    # are locked by exact equality with numpy.random.Generator(fastinit.Philox4x32)
+    # in tests/numpy_compat/test_delegation.py; their bits are NumPy's, not a
+    # fastinit stream version.
+    delegated = {name for name in public
+                 if getattr(fastinit.Generator, name).__module__ == "fastinit._numpy_methods"}
+    missing = public - NOT_DRAWING - hashed - delegated
     assert not missing, f"methods without a stability hash: {sorted(missing)}"
 
 

@@ -186,8 +186,11 @@ def make_out(layout, dtype, shape, tmpdir):
     return out, base.tobytes, guards, None
 
 
-def out_problems(method, dtype_arg, out, size):
-    """The documented refusals for this (method, dtype=, out=, size=), as (type, name)."""
+def out_problems(method, dtype_arg, out, size, fortran_ok=False):
+    """The documented refusals for this (method, dtype=, out=, size=), as (type, name).
+
+    ``fortran_ok``: the Generator's methods accept a Fortran-ordered ``out``
+    as NumPy does (filled in memory order); the Numba path does not."""
     if not isinstance(out, np.ndarray):
         return [(TypeError, "out")]
     problems = []
@@ -200,7 +203,8 @@ def out_problems(method, dtype_arg, out, size):
     elif out.dtype not in FLOAT_DTYPES:
         problems.append((TypeError, "out"))
     flags = out.flags
-    if not (flags.c_contiguous and flags.writeable and flags.aligned):
+    contiguous = flags.c_contiguous or (fortran_ok and flags.f_contiguous)
+    if not (contiguous and flags.writeable and flags.aligned):
         problems.append((ValueError, "out"))
     if size is not None and tuple(out.shape) != tuple(size):
         problems.append((ValueError, "out"))
