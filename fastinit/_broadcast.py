@@ -32,6 +32,7 @@ import ml_dtypes
 import numpy as np
 
 from . import _core
+from ._truncnorm import uniform_clamps
 from ._validation import DrawTarget, SizeLike, normalize_size, resolve_draw
 
 __all__ = ["has_array", "location_scale", "lognormal", "uniform", "integers", "by_combination"]
@@ -189,11 +190,23 @@ def uniform(fill: FillStandard, low: Any, high: Any, size: SizeLike, dtype: Any,
     if work == np.float32 and width.max(initial=0.0) > float(np.finfo(np.float32).max):
         raise OverflowError(f"high - low overflows float32, in which {where.dtype} values are "
                             f"computed")
+    # The bounds each value is clamped to last, as the kernel does (one rule:
+    # _truncnorm.uniform_clamps), computed once per distinct (low, high).
+    lo_b, hi_b = np.broadcast_arrays(lo, hi)
+    pairs, inverse = np.unique(np.stack([lo_b.ravel(), hi_b.ravel()], axis=1), axis=0,
+                               return_inverse=True)
+    bounds = np.array([uniform_clamps(float(a), float(b), where.dtype) for a, b in pairs],
+                      dtype=work).reshape(-1, 2)
+    clamp_lo = bounds[:, 0][inverse.ravel()].reshape(lo_b.shape)
+    clamp_hi = bounds[:, 1][inverse.ravel()].reshape(lo_b.shape)
     target = where.array()
-    fill("random", target)  # the output dtype's own grid
-    u = target if target.dtype == work else target.astype(work)
+    # u on the working precision's grid: float32's 24 bits for float32 and the
+    # 16-bit dtypes (stream version 3), 53 bits for float64.
+    u = target if target.dtype == work else np.empty(target.shape, work)
+    fill("random", u)
     values = np.multiply(width.astype(work), u, out=u)
     values = np.add(lo.astype(work), values, out=values)
+    values = np.clip(values, clamp_lo, clamp_hi, out=values)
     return _finish(target, values)
 
 

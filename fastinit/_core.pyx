@@ -17,6 +17,7 @@ stops within milliseconds of an interrupt.
 from cython.parallel cimport parallel
 from libc.stdint cimport uint16_t, uint32_t, uint64_t, int64_t, uintptr_t
 cimport numpy as cnp
+from libc.math cimport INFINITY
 
 cnp.import_array()
 
@@ -49,6 +50,7 @@ cdef extern from "fi_kernels.h" nogil:
     int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t stream0,
                      uint32_t stream1, uint64_t word0, int64_t n, void *out, double loc,
                      double scale)
+    int fi_narrow(int dtype, const float *inp, int64_t n, uint16_t *out)
     int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, void *out,
                            const fi_params *p)
     int fi_exp_array(int dtype, void *x, int64_t n)
@@ -250,6 +252,20 @@ cdef void _unpack_params(dict params, fi_params *p):
     p.clamp_hi = params.get("clamp_hi", float("inf"))
     p.int_low = params.get("int_low", 0)
     p.int_range = params.get("int_range", 0)
+
+
+def narrow(int dtype, cnp.ndarray values, cnp.ndarray out):
+    """float32 ``values`` -> uint16 bits of float16 (``F16``) or bfloat16 (``BF16``)
+    in ``out``, rounded to nearest even by the active ISA's kernels (for tests)."""
+    if values.dtype.num != cnp.NPY_FLOAT32 or not values.flags.c_contiguous:
+        raise TypeError("values must be a C-contiguous float32 array")
+    if out.dtype.num != cnp.NPY_UINT16 or not out.flags.c_contiguous or out.size != values.size:
+        raise TypeError("out must be a C-contiguous uint16 array of values.size")
+    if dtype != F16 and dtype != BF16:
+        raise ValueError("dtype must be F16 or BF16")
+    fi_narrow(dtype, <const float *>cnp.PyArray_DATA(values), values.size,
+              <uint16_t *>cnp.PyArray_DATA(out))
+    return out
 
 
 def transform_words(int kind, int dtype, cnp.ndarray words, cnp.ndarray out, dict params):

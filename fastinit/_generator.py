@@ -418,8 +418,10 @@ class Generator(NumPyMethods):
         """Uniform floats in the half-open interval [0.0, 1.0).
 
         Drawn on the output format's significand grid: 53 bits (two words)
-        for float64, 24 for float32, 11 for float16, 8 for bfloat16 (one
-        word each), so no value rounds up to 1.0.
+        for float64, 24 for float32 (one word).  float16 and bfloat16 take
+        the float32 value and round it once to nearest even (unbiased: the
+        mean is 1/2 up to rounding), keeping values below 1.0 (stream
+        version 3).
 
         Parameters
         ----------
@@ -456,7 +458,11 @@ class Generator(NumPyMethods):
 
         As with NumPy, rounding may produce ``high`` itself when the interval
         is wide relative to the dtype's precision.  Computed in float32 for
-        float32/float16/bfloat16 outputs, in float64 for float64.
+        float32/float16/bfloat16 outputs, in float64 for float64.  float16
+        and bfloat16 values are the float32 value (24-bit grid) kept within
+        the dtype's values in [low, high) and rounded once to nearest even:
+        unbiased, and never ``high`` unless it is the dtype's only value in
+        the interval (stream version 3).
 
         Parameters
         ----------

@@ -95,6 +95,14 @@ def _no_params(dt: np.dtype) -> dict:
     return {"loc": 0.0, "scale": 1.0}
 
 
+def _random_params(dt: np.dtype) -> dict:
+    # 16-bit values are rounded to nearest from float32 (stream version 3): kept below 1
+    if dt.itemsize == 2:
+        return {"loc": 0.0, "scale": 1.0, "clamp_lo": 0.0,
+                "clamp_hi": _truncnorm.largest_below(1.0, dt)}
+    return {"loc": 0.0, "scale": 1.0}
+
+
 def _uniform_params(dt: np.dtype, low: float = 0.0, high: float = 1.0) -> dict:
     lo, hi = real(low, "low"), real(high, "high")
     for name, value in (("low", lo), ("high", hi)):
@@ -112,12 +120,7 @@ def _uniform_params(dt: np.dtype, low: float = 0.0, high: float = 1.0) -> dict:
     if dt != np.float64 and abs(hi - lo) > float(np.finfo(np.float32).max):
         raise OverflowError(f"high - low overflows float32, in which {dt} values are computed: "
                             f"low={lo}, high={hi}")
-    # Every value lands in [low, high]: the kernel clamps last to the bounds
-    # rounded inward to the dtype (rounding could otherwise step outside).
-    clamp_lo = _truncnorm.inward_bound(lo, dt, up=True)
-    clamp_hi = _truncnorm.inward_bound(hi, dt, up=False)
-    if clamp_lo > clamp_hi:
-        raise ValueError(f"no {dt} value lies in [low, high] = [{lo!r}, {hi!r}]")
+    clamp_lo, clamp_hi = _truncnorm.uniform_clamps(lo, hi, dt)
     return {"loc": lo, "scale": width, "clamp_lo": clamp_lo, "clamp_hi": clamp_hi}
 
 
@@ -244,7 +247,7 @@ def _lognormal_params(dt: np.dtype, mean: float = 0.0, sigma: float = 1.0) -> di
 
 
 _TABLE = (
-    FillMethod("random", _core.UNIFORM, (), _no_params, None,
+    FillMethod("random", _core.UNIFORM, (), _random_params, None,
                "Uniform floats in the half-open interval [0.0, 1.0)."),
     FillMethod("uniform", _core.UNIFORM, (("low", 0.0), ("high", 1.0)), _uniform_params, None,
                "Uniform floats in [low, high)."),

@@ -55,6 +55,33 @@ def inward_bound(bound: float, dtype: np.dtype, up: bool) -> float:
     return float(value)
 
 
+def uniform_clamps(low: float, high: float, dtype: np.dtype) -> tuple[float, float]:
+    """The bounds a uniform in [low, high] is clamped to last, in ``dtype``.
+
+    Every value lands in [low, high]: the kernel clamps to the bounds rounded
+    inward to the dtype (rounding could otherwise step outside).  Stream
+    version 3: 16-bit uniforms are rounded to nearest from float32, which can
+    reach ``high`` itself, so they are kept in [low, high) where the dtype can.
+    ValueError when no value of the dtype lies in [low, high].
+    """
+    clamp_lo = inward_bound(low, dtype, up=True)
+    clamp_hi = inward_bound(high, dtype, up=False)
+    if clamp_lo > clamp_hi:
+        raise ValueError(f"no {dtype} value lies in [low, high] = [{low!r}, {high!r}]")
+    if dtype.itemsize == 2 and high > low:
+        below = largest_below(high, dtype)
+        clamp_hi = below if below >= clamp_lo else clamp_hi
+    return clamp_lo, clamp_hi
+
+
+def largest_below(bound: float, dtype: np.dtype) -> float:
+    """The largest value of ``dtype`` strictly below ``bound`` (a finite float)."""
+    value = np.array(inward_bound(bound, dtype, up=False)).astype(dtype)
+    if float(value) == bound:
+        value = _step(value, False)
+    return float(value)
+
+
 def max_finite(dtype: np.dtype) -> float:
     """The largest finite value of ``dtype``."""
     return float(_step(np.array(np.inf).astype(dtype), False))

@@ -32,12 +32,18 @@ static const int dtype_sizes[FI_NDTYPES] = {4, 4, 8, 2, 2, 1, 2, 8};
 /* a new dtype must be named above (the dump would print a null name) */
 typedef char dtype_tables_cover_every_dtype[FI_NDTYPES == 8 ? 1 : -1];
 
-/* Parameter sets, as fastinit passes them (truncnorm ones from
- * fastinit._truncnorm.truncnorm_params for float32 / float64 outputs). */
+/* Parameter sets, as fastinit passes them (fastinit._methods' kernel_params
+ * for each dtype; truncnorm ones from fastinit._truncnorm.truncnorm_params).
+ * The float32 family shares one set unless float16 / bfloat16 have their own:
+ * from stream version 3 the 16-bit uniforms are clamped to the dtype's values
+ * in [low, high) (random: below 1), and every truncnorm to the bounds
+ * representable in its dtype. */
 typedef struct {
     const char *name;
     int kind;
-    fi_params narrow, f64; /* for float32/float16/bfloat16, and for float64 */
+    fi_params narrow, f64; /* for float32 (and 16-bit when own16 is 0), and for float64 */
+    int own16;
+    fi_params f16, bf16;
 } method;
 
 /* loc, scale and the bounds the uniforms are clamped to (+-inf: none) */
@@ -45,42 +51,61 @@ typedef struct {
 #define UNBOUNDED(loc, scale) AFFINE(loc, scale, -HUGE_VAL, HUGE_VAL)
 /* integers: low (modulo 2^64) and the number of values (0: all 2^64) */
 #define BOUNDED(low, range) {0, 0, 0, 0, 0, 0, -HUGE_VAL, HUGE_VAL, low, range}
+#define TRUNC(loc, scale, p_lo, pc_lo, width, flip, lo, hi) {loc, scale, p_lo, pc_lo, width, flip, lo, hi}
 static const method methods[] = {
-    {"raw", FI_RAW, UNBOUNDED(0, 0), UNBOUNDED(0, 0)},
-    {"random", FI_UNIFORM, UNBOUNDED(0.0, 1.0), UNBOUNDED(0.0, 1.0)},
-    {"uniform(-3,5)", FI_UNIFORM, AFFINE(-3.0, 8.0, -3.0, 5.0), AFFINE(-3.0, 8.0, -3.0, 5.0)},
+    {"raw", FI_RAW, UNBOUNDED(0, 0), UNBOUNDED(0, 0), 0, {0}, {0}},
+    /* 16-bit: [0, 1 - 2^-11] and [0, 1 - 2^-8] */
+    {"random", FI_UNIFORM, UNBOUNDED(0.0, 1.0), UNBOUNDED(0.0, 1.0), 1,
+     AFFINE(0.0, 1.0, 0.0, 0x1.ffcp-1), AFFINE(0.0, 1.0, 0.0, 0x1.fep-1)},
+    {"uniform(-3,5)", FI_UNIFORM, AFFINE(-3.0, 8.0, -3.0, 5.0), AFFINE(-3.0, 8.0, -3.0, 5.0), 1,
+     AFFINE(-3.0, 8.0, -3.0, 0x1.3fcp+2), AFFINE(-3.0, 8.0, -3.0, 0x1.3ep+2)},
     /* bounds that round outward in float32: the clamp decides the edges */
     {"uniform(0.1,0.3)", FI_UNIFORM, AFFINE(0.1, 0.2, 0x1.99999ap-4, 0x1.333332p-2),
-     AFFINE(0.1, 0.2, 0.1, 0.3)},
-    {"standard_normal", FI_NORMAL, UNBOUNDED(0.0, 1.0), UNBOUNDED(0.0, 1.0)},
-    {"normal(1.5,0.02)", FI_NORMAL, UNBOUNDED(1.5, 0.02), UNBOUNDED(1.5, 0.02)},
+     AFFINE(0.1, 0.2, 0.1, 0.3), 1,
+     AFFINE(0.1, 0.2, 0x1.99cp-4, 0x1.33p-2), AFFINE(0.1, 0.2, 0x1.9ap-4, 0x1.32p-2)},
+    {"standard_normal", FI_NORMAL, UNBOUNDED(0.0, 1.0), UNBOUNDED(0.0, 1.0), 0, {0}, {0}},
+    {"normal(1.5,0.02)", FI_NORMAL, UNBOUNDED(1.5, 0.02), UNBOUNDED(1.5, 0.02), 0, {0}, {0}},
     /* loc 0, scale 0.02, a = -0.04, b = 0.03 */
     {"truncnorm(-2,1.5)", FI_TRUNCNORM,
-     {0x0p+0, 0x1.47ae147ae147bp-6, 0x1.74bcf82c9d863p-6, 0x1.f45a183e9b13dp-1,
-      0x1.d2258a8d6e83fp-1, 1.0, -0x1.47ae140000000p-5, 0x1.eb851e0000000p-6},
-     {0x0p+0, 0x1.47ae147ae147bp-6, 0x1.74bcf82c9d863p-6, 0x1.f45a183e9b13dp-1,
-      0x1.d2258a8d6e83fp-1, 1.0, -0x1.47ae147ae147bp-5, 0x1.eb851eb851eb8p-6}},
+     TRUNC(0x0p+0, 0x1.47ae147ae147bp-6, 0x1.74bcf82c9d863p-6, 0x1.f45a183e9b13dp-1,
+           0x1.d2258a8d6e83fp-1, 1.0, -0x1.47ae140000000p-5, 0x1.eb851e0000000p-6),
+     TRUNC(0x0p+0, 0x1.47ae147ae147bp-6, 0x1.74bcf82c9d863p-6, 0x1.f45a183e9b13dp-1,
+           0x1.d2258a8d6e83fp-1, 1.0, -0x1.47ae147ae147bp-5, 0x1.eb851eb851eb8p-6), 1,
+     TRUNC(0x0p+0, 0x1.47ae147ae147bp-6, 0x1.74bcf82c9d863p-6, 0x1.f45a183e9b13dp-1,
+           0x1.d2258a8d6e83fp-1, 1.0, -0x1.478p-5, 0x1.eb8p-6),
+     TRUNC(0x0p+0, 0x1.47ae147ae147bp-6, 0x1.74bcf82c9d863p-6, 0x1.f45a183e9b13dp-1,
+           0x1.d2258a8d6e83fp-1, 1.0, -0x1.46p-5, 0x1.eap-6)},
     /* loc 1, scale 2, a = 11, b = 1e30: 5 sigma and up, sampled mirrored */
     {"truncnorm(5,inf)", FI_TRUNCNORM,
-     {1.0, 2.0, 0.0, 1.0, 0x1.33ca2f213383ep-22, -1.0, 0x1.6p+3, 0x1.93e5920000000p+99},
-     {1.0, 2.0, 0.0, 1.0, 0x1.33ca2f213383ep-22, -1.0, 0x1.6p+3, 0x1.93e5939a08ceap+99}},
-    /* loc 0, scale 1, a = -3, b = -2.5 */
+     TRUNC(1.0, 2.0, 0.0, 1.0, 0x1.33ca2f213383ep-22, -1.0, 0x1.6p+3, 0x1.93e5920000000p+99),
+     TRUNC(1.0, 2.0, 0.0, 1.0, 0x1.33ca2f213383ep-22, -1.0, 0x1.6p+3, 0x1.93e5939a08ceap+99), 1,
+     TRUNC(1.0, 2.0, 0.0, 1.0, 0x1.33ca2f213383ep-22, -1.0, 0x1.6p+3, 0x1.ffcp+15),
+     TRUNC(1.0, 2.0, 0.0, 1.0, 0x1.33ca2f213383ep-22, -1.0, 0x1.6p+3, 0x1.92p+99)},
+    /* loc 0, scale 1, a = -3, b = -2.5 (bounds exact in every dtype) */
     {"truncnorm(-3,-2.5)", FI_TRUNCNORM,
-     {0.0, 1.0, 0x1.61de1f985b5dcp-10, 0x1.ff4f10f033d25p-1, 0x1.3e7d5d9832f72p-8, 1.0, -3.0, -2.5},
-     {0.0, 1.0, 0x1.61de1f985b5dcp-10, 0x1.ff4f10f033d25p-1, 0x1.3e7d5d9832f72p-8, 1.0, -3.0, -2.5}},
+     TRUNC(0.0, 1.0, 0x1.61de1f985b5dcp-10, 0x1.ff4f10f033d25p-1, 0x1.3e7d5d9832f72p-8, 1.0, -3.0, -2.5),
+     TRUNC(0.0, 1.0, 0x1.61de1f985b5dcp-10, 0x1.ff4f10f033d25p-1, 0x1.3e7d5d9832f72p-8, 1.0, -3.0, -2.5),
+     0, {0}, {0}},
     /* the fast NumPy methods: integers at awkward ranges, the log-based ones */
-    {"integers[0,1000)", FI_INTEGERS, BOUNDED(0, 1000), BOUNDED(0, 1000)},
+    {"integers[0,1000)", FI_INTEGERS, BOUNDED(0, 1000), BOUNDED(0, 1000), 0, {0}, {0}},
     {"integers[-5,2^31-1]", FI_INTEGERS, BOUNDED(0xFFFFFFFFFFFFFFFBull, 0x80000004ull),
-     BOUNDED(0xFFFFFFFFFFFFFFFBull, 0x80000004ull)},
+     BOUNDED(0xFFFFFFFFFFFFFFFBull, 0x80000004ull), 0, {0}, {0}},
     {"integers[0,2^62+1)", FI_INTEGERS, BOUNDED(0, 0x4000000000000001ull),
-     BOUNDED(0, 0x4000000000000001ull)},
-    {"integers full", FI_INTEGERS, BOUNDED(0, 0), BOUNDED(0, 0)},
-    {"standard_exponential", FI_EXPONENTIAL, UNBOUNDED(0.0, 1.0), UNBOUNDED(0.0, 1.0)},
-    {"laplace(0.5,2)", FI_LAPLACE, UNBOUNDED(0.5, 2.0), UNBOUNDED(0.5, 2.0)},
-    {"logistic(-1,0.5)", FI_LOGISTIC, UNBOUNDED(-1.0, 0.5), UNBOUNDED(-1.0, 0.5)},
-    {"gumbel(0,1)", FI_GUMBEL, UNBOUNDED(0.0, 1.0), UNBOUNDED(0.0, 1.0)},
+     BOUNDED(0, 0x4000000000000001ull), 0, {0}, {0}},
+    {"integers full", FI_INTEGERS, BOUNDED(0, 0), BOUNDED(0, 0), 0, {0}, {0}},
+    {"standard_exponential", FI_EXPONENTIAL, UNBOUNDED(0.0, 1.0), UNBOUNDED(0.0, 1.0), 0, {0}, {0}},
+    {"laplace(0.5,2)", FI_LAPLACE, UNBOUNDED(0.5, 2.0), UNBOUNDED(0.5, 2.0), 0, {0}, {0}},
+    {"logistic(-1,0.5)", FI_LOGISTIC, UNBOUNDED(-1.0, 0.5), UNBOUNDED(-1.0, 0.5), 0, {0}, {0}},
+    {"gumbel(0,1)", FI_GUMBEL, UNBOUNDED(0.0, 1.0), UNBOUNDED(0.0, 1.0), 0, {0}, {0}},
 };
 #define NMETHODS (int)(sizeof methods / sizeof methods[0])
+
+static const fi_params *params_for(const method *m, int dtype) {
+    if (dtype == FI_F64) return &m->f64;
+    if (m->own16 && dtype == FI_F16) return &m->f16;
+    if (m->own16 && dtype == FI_BF16) return &m->bf16;
+    return &m->narrow;
+}
 
 /* Sizes around every vector width, normal block, tile (2048 words) and the
  * tile's multiples; offsets inside a Philox block and past 2^32 blocks. */
@@ -199,7 +224,7 @@ int main(int argc, char **argv) {
         for (int dtype = 0; dtype < FI_NDTYPES; dtype++) {
             int kind = methods[m].kind;
             if (!fi_words_per_element(kind, dtype)) continue;
-            const fi_params *p = dtype == FI_F64 ? &methods[m].f64 : &methods[m].narrow;
+            const fi_params *p = params_for(&methods[m], dtype);
             const char *name = methods[m].name, *dt = dtype_names[dtype];
             for (int i = 0; i < NSIZES; i++)
                 for (uint64_t word0 = 0; word0 < 4; word0 += 3) {
@@ -233,7 +258,7 @@ int main(int argc, char **argv) {
         for (int dtype = 0; dtype < FI_NDTYPES; dtype++) {
             int kind = methods[m].kind;
             if (kind == FI_RAW || !fi_words_per_element(kind, dtype)) continue;
-            const fi_params *p = dtype == FI_F64 ? &methods[m].f64 : &methods[m].narrow;
+            const fi_params *p = params_for(&methods[m], dtype);
             int64_t n = NWORDS / fi_words_per_element(kind, dtype);
             if (fi_transform_words(kind, dtype, words, n, out, p) != 0) {
                 fprintf(stderr, "fi_transform_words refused %s\n", methods[m].name);

@@ -21,7 +21,7 @@ from ._fills import (BASELINE, DTYPES, IMPLEMENTATIONS, OPERATIONS, PARAMS, REFE
 from ._machine import cpu_model, describe, machine_info
 from ._report import format_bytes, format_size, format_table, write_json
 from ._suite import (LARGE_SIZE, MODES, SECTIONS, Results, Settings, default_thread_counts,
-                     derive, run_suite, settings_for)
+                     derive, derive_across, run_suite, settings_for)
 from ._timing import Measurement, cpu_busy_fraction, measure_fills, plan_repeats
 from .._dtypes import resolve_float_dtype  # for bench/ (dtype names as the suite takes them)
 
@@ -49,7 +49,7 @@ def plot(results: Results, path: str) -> None:
 __all__ = [
     "BASELINE", "DTYPES", "IMPLEMENTATIONS", "LARGE_SIZE", "MODES", "OPERATIONS", "PARAMS",
     "REFERENCE", "SECTIONS", "Fill", "Measurement", "Results", "Settings", "cpu_busy_fraction",
-    "cpu_model", "default_thread_counts", "derive", "describe", "format_bytes", "format_size",
+    "cpu_model", "default_thread_counts", "derive", "derive_across", "describe", "format_bytes", "format_size",
     "format_table", "machine_info", "make_fill", "measure_fills", "plan_repeats", "plot",
     "resolve_float_dtype",
     "run_suite", "settings_for", "torch_available", "touched", "write_json",

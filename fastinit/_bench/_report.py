@@ -90,12 +90,38 @@ def format_table(results: Results) -> str:
                          f"({format_bytes(i['bytes'])}), {title}")
             lines.append(_HEAD)
             lines.extend(_row(m) for m in group)
+    lines.extend(_kernel_summary(results))
     lines.extend(_sweep_tables(results))
     for note in results.skipped:
         lines.append(f"skipped: {note}")
     lines.append("")
     lines.append(f"{len(results.measurements)} measurements in {results.elapsed_s:.1f} s")
     return "\n".join(lines)
+
+
+def _kernel_summary(results: Results) -> list[str]:
+    """Every method and dtype of fastinit's main table in one grid: % of the
+    bandwidth baseline and samples/s relative to the float32 standard_normal,
+    at the run's thread count."""
+    rows = [m for m in results.measurements if m.section == "table"
+            and m.info["impl"] == "fastinit" and m.info["threads"] == results.settings.threads]
+    if not rows:
+        return []
+    ops = list(dict.fromkeys(m.info["op"] for m in rows))
+    dtypes = list(dict.fromkeys(m.info["dtype"] for m in rows))
+    cell = {(m.info["op"], m.info["dtype"]): m for m in rows}
+    lines = ["", f"fastinit, {results.settings.threads} threads: % of bandwidth baseline / "
+             "samples per second relative to float32 standard_normal",
+             f"  {'method':<18}" + "".join(f"{d:>18}" for d in dtypes)]
+    for op in ops:
+        text = []
+        for d in dtypes:
+            m = cell.get((op, d))
+            text.append("-".rjust(18) if m is None else
+                        f"{_fmt(m.pct_bandwidth, '.1f')}% / x{_fmt(m.extra.get('vs_normal32'), '.2f')}"
+                        .rjust(18))
+        lines.append(f"  {op:<18}" + "".join(text))
+    return lines
 
 
 def _column(m: Measurement) -> str:

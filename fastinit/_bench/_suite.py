@@ -244,6 +244,25 @@ def derive(measurements: Sequence[Measurement]) -> None:
                 m.extra["scaling"] = one[0].best / m.best
 
 
+#: The kernel every other one is compared with in the method x dtype summary.
+KERNEL_REFERENCE = ("standard_normal", "float32")
+
+
+def derive_across(measurements: Sequence[Measurement]) -> None:
+    """Fill in ``extra["vs_normal32"]`` across comparisons: samples/s over
+    fastinit's float32 ``standard_normal`` at the same size and thread count
+    (so targets such as "truncated_normal >= 0.8x the float32 normal" read off
+    one table).  Only fastinit rows of the main table get it.
+    """
+    table = [m for m in measurements if m.section == "table" and m.info["impl"] == "fastinit"]
+    refs = {(m.info["n"], m.info["threads"]): m for m in table
+            if (m.info["op"], m.info["dtype"]) == KERNEL_REFERENCE}
+    for m in table:
+        ref = refs.get((m.info["n"], m.info["threads"]))
+        if ref is not None:
+            m.extra["vs_normal32"] = ref.best / m.best
+
+
 def _available_bytes() -> int:
     try:
         with open("/proc/meminfo") as f:
@@ -393,6 +412,7 @@ def run_suite(settings: Settings, progress: Optional[Progress] = None) -> Result
     t0 = time.perf_counter()
     for section in settings.sections:
         getattr(runner, section)()
+    derive_across(results.measurements)
     results.elapsed_s = time.perf_counter() - t0
     results.cpu_busy_after = cpu_busy_fraction()
     after = machine_info()  # torch is imported by the first torch fill: its threads now

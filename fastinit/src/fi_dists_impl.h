@@ -41,6 +41,7 @@ FI_DEFINE_LOG_FILLS(gumbel)
             word0 += (uint64_t)m * (WPE);                                                    \
         }                                                                                    \
     }
+static inline float FI_FN(fi_identity32)(float x) { return x; }
 static inline double FI_FN(fi_identity64)(double x) { return x; }
 FI_DEFINE_LOGNORMAL_FILL(fill_lognormal_f32, float, float, fill_normal_f32, 1, fi_exp32, FI_FN(fi_identity32))
 FI_DEFINE_LOGNORMAL_FILL(fill_lognormal_f16, uint16_t, float, fill_normal_f32, 1, fi_exp32, fi_f32_to_f16)

@@ -14,7 +14,7 @@
  * normals ignore them); +-inf when the caller has none. */
 typedef struct { float loc, scale, lo, hi; } fi_affine32;
 typedef struct { double loc, scale, lo, hi; } fi_affine64;
-typedef struct { double p_lo, pc_lo, width; float flip, loc, scale, lo, hi; } fi_trunc32;
+typedef struct { double p_lo, pc_lo, width, q_mid; float flip, loc, scale, lo, hi; } fi_trunc32;
 typedef struct { double p_lo, pc_lo, width, flip, loc, scale, lo, hi; } fi_trunc64;
 
 static inline fi_affine32 fi_prep_affine32(const fi_params *p) {
@@ -28,8 +28,10 @@ static inline fi_affine64 fi_prep_affine64(const fi_params *p) {
 static inline float fi_clamp32(float x, float lo, float hi) { return x < lo ? lo : x > hi ? hi : x; }
 static inline double fi_clamp64(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
 static inline fi_trunc32 fi_prep_trunc32(const fi_params *p) {
-    fi_trunc32 t = {p->p_lo, p->pc_lo, p->width, (float)p->flip, (float)p->loc, (float)p->scale,
-                    (float)p->clamp_lo, (float)p->clamp_hi};
+    /* 2^32 (p - 1/2) at w = 2^31, for fi_truncnorm32_block */
+    double q_mid = (p->p_lo - 0.5) * 0x1p32 + p->width * 2147483648.5;
+    fi_trunc32 t = {p->p_lo, p->pc_lo, p->width, q_mid, (float)p->flip, (float)p->loc,
+                    (float)p->scale, (float)p->clamp_lo, (float)p->clamp_hi};
     return t;
 }
 static inline fi_trunc64 fi_prep_trunc64(const fi_params *p) {
@@ -49,26 +51,26 @@ static inline float fi_elem_uniform_f32(const uint32_t *b, int64_t i, const fi_a
 static inline double fi_elem_uniform_f64(const uint32_t *b, int64_t i, const fi_affine64 *a) {
     return fi_clamp64(a->loc + a->scale * fi_unit53(fi_word_pair(b, i)), a->lo, a->hi);
 }
+/* float16, bfloat16 (stream version 3): loc + scale * u on float32's 24-bit
+ * grid, clamped to [lo, hi] (the caller passes the dtype's values in
+ * [low, high)), then rounded once to nearest even by the kernels' narrowing
+ * step.  Rounding to nearest keeps the mean unbiased; the clamp keeps the
+ * rounded value inside. */
+static inline float fi_elem_uniform16(const uint32_t *b, int64_t i, const fi_affine32 *a) {
+    return fi_clamp32(a->loc + a->scale * fi_unit24(b[i]), a->lo, a->hi);
+}
 static inline uint16_t fi_elem_uniform_f16(const uint32_t *b, int64_t i, const fi_affine32 *a) {
-    return fi_f32_to_f16(fi_clamp32(a->loc + a->scale * fi_unit11(b[i]), a->lo, a->hi));
+    return fi_f32_to_f16(fi_elem_uniform16(b, i, a));
 }
 static inline uint16_t fi_elem_uniform_bf16(const uint32_t *b, int64_t i, const fi_affine32 *a) {
-    return fi_f32_to_bf16(fi_clamp32(a->loc + a->scale * fi_unit8(b[i]), a->lo, a->hi));
+    return fi_f32_to_bf16(fi_elem_uniform16(b, i, a));
 }
 
 /* normal float64: loc + scale * z, z by PPND16 from two words.  The float32
  * family (float32, float16, bfloat16) is computed by blocks in fi_normal32.h;
- * the kernels compute this one by blocks in fi_normal64.h, with this function
- * for the rare far-tail draws. */
+ * the kernels compute this one by tiles in fi_normal64.h, with the same bits. */
 static inline double fi_elem_normal_f64(const uint32_t *b, int64_t i, const fi_affine64 *a) {
     return a->loc + a->scale * fi_std_normal64(fi_word_pair(b, i));
-}
-/* Might PPND16 put this draw in its far tail, t > 5?  A superset: min(x, ~x)
- * below 2^29 (r < 2.9e-11); any other draw has t < 4.93. */
-#define FI_NORMAL64_FAR_BELOW (1ull << 29)
-static inline int fi_normal64_may_be_far(const uint32_t *b, int64_t i) {
-    uint64_t x = fi_word_pair(b, i);
-    return (x < FI_NORMAL64_FAR_BELOW) | (~x < FI_NORMAL64_FAR_BELOW);
 }
 
 /*
@@ -78,19 +80,22 @@ static inline int fi_normal64_may_be_far(const uint32_t *b, int64_t i) {
  * When the interval lies mostly above zero the caller mirrors it (flip = -1)
  * so the lower tail, where precision is, is the one used.  The result is
  * clamped to the bounds representable in the output dtype, so rounding can
- * never leave [a, b].  r is kept >= FLT_MIN: float32 math reaches 13 sigma;
- * beyond that samples collapse onto the bound (documented).
+ * never leave [a, b].
+ *
+ * The float32 family is computed by blocks in fi_normal32.h (the float32
+ * normal's kernel at this p); this is its tail path, |z| > 3.5: PPND16 in
+ * float64 rounded once, with r >= DBL_MIN (about 37 sigma).
  */
-static inline float fi_elem_truncnorm_f32(const uint32_t *b, int64_t i, const fi_trunc32 *t) {
-    double u = ((double)b[i] + 0.5) * 0x1p-32;
+static inline float fi_truncnorm32_tail(uint32_t w, const fi_trunc32 *t) {
+    double u = ((double)w + 0.5) * 0x1p-32;
     double p = t->p_lo + u * t->width;
     double pc = t->pc_lo - u * t->width;
     double r = p < pc ? p : pc;
-    r = r > (double)FLT_MIN ? r : (double)FLT_MIN;
-    float z = t->flip * fi_ndtri32((float)(p - 0.5), (float)r);
-    float x = t->loc + t->scale * z;
-    x = x < t->lo ? t->lo : x;
-    return x > t->hi ? t->hi : x;
+    r = r > DBL_MIN ? r : DBL_MIN;
+    float z = (float)fi_ndtri64(p - 0.5, r);
+    float x = t->loc + (t->scale * t->flip) * z;
+    x = x > t->lo ? x : t->lo; /* the blocks' clamp, signed zeros included */
+    return x < t->hi ? x : t->hi;
 }
 static inline double fi_elem_truncnorm_f64(const uint32_t *b, int64_t i, const fi_trunc64 *t) {
     double u = fi_unit53(fi_word_pair(b, i)) + 0x1p-54; /* midpoint of the 53-bit cell */
@@ -103,13 +108,4 @@ static inline double fi_elem_truncnorm_f64(const uint32_t *b, int64_t i, const f
     x = x < t->lo ? t->lo : x;
     return x > t->hi ? t->hi : x;
 }
-/* clamp bounds are representable in the narrow format, so rounding the
- * clamped float32 keeps the value inside them */
-static inline uint16_t fi_elem_truncnorm_f16(const uint32_t *b, int64_t i, const fi_trunc32 *t) {
-    return fi_f32_to_f16(fi_elem_truncnorm_f32(b, i, t));
-}
-static inline uint16_t fi_elem_truncnorm_bf16(const uint32_t *b, int64_t i, const fi_trunc32 *t) {
-    return fi_f32_to_bf16(fi_elem_truncnorm_f32(b, i, t));
-}
-
 #endif

@@ -56,7 +56,7 @@ static inline int64_t fi_round_up(int64_t n, int64_t block) { return (n + block 
 #undef FI_W
 #undef FI_G
 
-FI_TARGET_BEGIN("avx2,fma") /* every AVX2 CPU also has FMA3; both are checked */
+FI_TARGET_BEGIN("avx2,fma,f16c") /* every AVX2 CPU also has FMA3 and F16C; all are checked */
 #define FI_ISA avx2
 #define FI_W 4
 #define FI_G 3
@@ -111,6 +111,7 @@ static int fi_isa_detect(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return FI_ISA_SSE2;
     const int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
+    const int f16c = (c >> 29) & 1; /* vcvtps2ph: the AVX2 path's float16 narrowing */
     if (!osxsave || !avx) return FI_ISA_SSE2;
     const uint64_t xcr0 = fi_xgetbv0();
     const int ymm_saved = (xcr0 & 0x06) == 0x06;  /* SSE and AVX state */
@@ -120,7 +121,7 @@ static int fi_isa_detect(void) {
     const int avx512 = ((b >> 16) & 1) /* F */ && ((b >> 17) & 1) /* DQ */ &&
                        ((b >> 30) & 1) /* BW */ && ((b >> 31) & 1) /* VL */;
     if (avx512 && zmm_saved) return FI_ISA_AVX512;
-    if (avx2 && fma) return FI_ISA_AVX2;
+    if (avx2 && fma && f16c) return FI_ISA_AVX2;
     return FI_ISA_SSE2;
 #elif defined(FI_NEON)
     return FI_ISA_NEON;
@@ -201,6 +202,22 @@ int fi_build_contracts(void) {
     return 0;
 }
 
+int fi_narrow(int dtype, const float *in, int64_t n, uint16_t *out) {
+    if (dtype != FI_F16 && dtype != FI_BF16) return -1;
+    switch (fi_isa_active()) {
+#ifdef FI_X86
+    case FI_ISA_AVX512: fi_narrow_avx512(dtype, in, n, out); break;
+    case FI_ISA_AVX2: fi_narrow_avx2(dtype, in, n, out); break;
+    case FI_ISA_SSE2: fi_narrow_sse2(dtype, in, n, out); break;
+#endif
+#ifdef FI_NEON
+    case FI_ISA_NEON: fi_narrow_neon(dtype, in, n, out); break;
+#endif
+    default: fi_narrow_scalar(dtype, in, n, out);
+    }
+    return 0;
+}
+
 int fi_words_per_element(int kind, int dtype) {
     if (kind < 0 || kind >= FI_NKINDS || dtype < 0 || dtype >= FI_NDTYPES) return 0;
     if (!fi_table_scalar[kind][dtype]) return 0;
@@ -246,17 +263,20 @@ int fi_fill_flat(int kind, int dtype, uint32_t key0, uint32_t key1, uint32_t str
     return fi_fill(kind, dtype, &s, word0, n, out, &p);
 }
 
-/* The float32-family normal of given words, by the scalar build's blocks
- * (a short last block padded with zero words, whose values are dropped). */
+/* The float32-family normal (truncated when trunc is given) of given words,
+ * by the scalar build's blocks (a short last block padded with zero words,
+ * whose values are dropped). */
 static void fi_normal32_words(const uint32_t *words, int64_t n, void *out, const fi_params *p,
-                              int dtype) {
+                              int dtype, int truncated) {
     const fi_affine32 a = fi_prep_affine32(p);
+    const fi_trunc32 t = fi_prep_trunc32(p);
     for (int64_t i = 0; i < n; i += FI_NORMAL32_BLOCK_SCALAR) {
         uint32_t w[FI_NORMAL32_BLOCK_SCALAR] = {0};
         float x[FI_NORMAL32_BLOCK_SCALAR];
         int64_t m = n - i < FI_NORMAL32_BLOCK_SCALAR ? n - i : FI_NORMAL32_BLOCK_SCALAR;
         memcpy(w, words + i, (size_t)m * sizeof w[0]);
-        fi_normal32_block_scalar(w, x, &a);
+        if (truncated) fi_truncnorm32_block_scalar(w, x, &t);
+        else fi_normal32_block_scalar(w, x, &a);
         for (int64_t k = 0; k < m; k++) {
             if (dtype == FI_F32) ((float *)out)[i + k] = x[k];
             else if (dtype == FI_F16) ((uint16_t *)out)[i + k] = fi_f32_to_f16(x[k]);
@@ -281,14 +301,14 @@ int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, vo
     case FI_UNIFORM * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_affine64, fi_elem_uniform_f64); break;
     case FI_UNIFORM * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_uniform_f16); break;
     case FI_UNIFORM * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_affine32, fi_elem_uniform_bf16); break;
-    case FI_NORMAL * FI_NDTYPES + FI_F32: fi_normal32_words(words, n, out, p, FI_F32); break;
+    case FI_NORMAL * FI_NDTYPES + FI_F32: fi_normal32_words(words, n, out, p, FI_F32, 0); break;
     case FI_NORMAL * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_affine64, fi_elem_normal_f64); break;
-    case FI_NORMAL * FI_NDTYPES + FI_F16: fi_normal32_words(words, n, out, p, FI_F16); break;
-    case FI_NORMAL * FI_NDTYPES + FI_BF16: fi_normal32_words(words, n, out, p, FI_BF16); break;
-    case FI_TRUNCNORM * FI_NDTYPES + FI_F32: FI_APPLY(float, fi_prep_trunc32, fi_elem_truncnorm_f32); break;
+    case FI_NORMAL * FI_NDTYPES + FI_F16: fi_normal32_words(words, n, out, p, FI_F16, 0); break;
+    case FI_NORMAL * FI_NDTYPES + FI_BF16: fi_normal32_words(words, n, out, p, FI_BF16, 0); break;
+    case FI_TRUNCNORM * FI_NDTYPES + FI_F32: fi_normal32_words(words, n, out, p, FI_F32, 1); break;
     case FI_TRUNCNORM * FI_NDTYPES + FI_F64: FI_APPLY(double, fi_prep_trunc64, fi_elem_truncnorm_f64); break;
-    case FI_TRUNCNORM * FI_NDTYPES + FI_F16: FI_APPLY(uint16_t, fi_prep_trunc32, fi_elem_truncnorm_f16); break;
-    case FI_TRUNCNORM * FI_NDTYPES + FI_BF16: FI_APPLY(uint16_t, fi_prep_trunc32, fi_elem_truncnorm_bf16); break;
+    case FI_TRUNCNORM * FI_NDTYPES + FI_F16: fi_normal32_words(words, n, out, p, FI_F16, 1); break;
+    case FI_TRUNCNORM * FI_NDTYPES + FI_BF16: fi_normal32_words(words, n, out, p, FI_BF16, 1); break;
     case FI_INTEGERS * FI_NDTYPES + FI_U8: FI_APPLY(uint8_t, fi_prep_bounded64, fi_elem_integers_u8); break;
     case FI_INTEGERS * FI_NDTYPES + FI_U16: FI_APPLY(uint16_t, fi_prep_bounded64, fi_elem_integers_u16); break;
     case FI_INTEGERS * FI_NDTYPES + FI_U32: FI_APPLY(uint32_t, fi_prep_bounded64, fi_elem_integers_u32); break;

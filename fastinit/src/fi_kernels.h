@@ -56,6 +56,10 @@ int fi_transform_words(int kind, int dtype, const uint32_t *words, int64_t n, vo
  * FI_F32 or FI_F64 arrays; -1 for another dtype. */
 int fi_exp_array(int dtype, void *x, int64_t n);
 
+/* float32 -> float16 (FI_F16) or bfloat16 (FI_BF16) bits, rounded to nearest
+ * even, by the active ISA's narrowing step (tests compare the ISAs). */
+int fi_narrow(int dtype, const float *in, int64_t n, uint16_t *out);
+
 int fi_isa_best(void);
 int fi_isa_active(void);
 int fi_isa_set(int isa); /* returns the ISA now active (clamped to the best) */

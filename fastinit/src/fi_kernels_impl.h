@@ -137,6 +137,32 @@ static inline void FI_FN(fi_philox_group)(const fi_stream *s, uint64_t block, ui
 }
 #endif
 
+/* float32 -> float16 / bfloat16 bits of n values, rounded to nearest even:
+ * exactly fi_f32_to_f16 / fi_f32_to_bf16 of each (fi_transforms.h).  The
+ * float16 conversion is an instruction on AVX-512 (vcvtps2ph) and AVX2
+ * builds (F16C, checked with them); it rounds, overflows to inf and makes
+ * subnormals as the portable code does, and quiets NaNs keeping the top
+ * payload bits, which the portable code copies (tests/core/test_narrowing.py
+ * compares the two on every ISA).  bfloat16 stays portable: AVX-512 BF16's
+ * vcvtneps2bf16 flushes subnormal inputs to zero, and the portable rounding
+ * is a few integer operations that the compiler vectorises. */
+static void FI_FN(fi_narrow_f16)(const float *in, uint16_t *out, int64_t n) {
+    int64_t i = 0;
+#if FI_W == 8
+    for (; i + 16 <= n; i += 16)
+        _mm256_storeu_si256((__m256i *)(out + i),
+                            _mm512_cvtps_ph(_mm512_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+#elif FI_W == 4
+    for (; i + 8 <= n; i += 8)
+        _mm_storeu_si128((__m128i *)(out + i),
+                         _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+#endif
+    for (; i < n; i++) out[i] = fi_f32_to_f16(in[i]);
+}
+static void FI_FN(fi_narrow_bf16)(const float *in, uint16_t *out, int64_t n) {
+    for (int64_t i = 0; i < n; i++) out[i] = fi_f32_to_bf16(in[i]);
+}
+
 /* Stream words [word0, word0 + n) into out. */
 static void FI_FN(fi_philox_words)(const fi_stream *s, uint64_t word0, int64_t n, uint32_t *out) {
     uint64_t block = word0 >> 2;
@@ -197,27 +223,38 @@ static void FI_FN(fi_philox_words)(const fi_stream *s, uint64_t word0, int64_t n
  * computed and dropped (every word is a pure function of its position, so
  * this changes nothing else).  float32 output is written in place. */
 #define FI_NL (FI_W == 1 ? 1 : 2 * FI_W)
+/* FI_MAX_VEC(a, b) / FI_MIN_VEC(a, b): exactly a > b ? a : b / a < b ? a : b
+ * in every lane (what x86's maxps/minps compute, signed zeros included);
+ * without them fi_normal32.h selects by masks, with the same result. */
 #if FI_W == 8
 #define FI_ANY_LANE(v) (_mm512_test_epi32_mask((__m512i)(v), (__m512i)(v)) != 0)
 #define FI_FMA_VEC(a, b, c) _mm512_fmadd_ps((__m512)(a), (__m512)(b), (__m512)(c))
+#define FI_MAX_VEC(a, b) _mm512_max_ps((__m512)(a), (__m512)(b))
+#define FI_MIN_VEC(a, b) _mm512_min_ps((__m512)(a), (__m512)(b))
 #elif FI_W == 4
 #define FI_ANY_LANE(v) (!_mm256_testz_si256((__m256i)(v), (__m256i)(v)))
 #define FI_FMA_VEC(a, b, c) _mm256_fmadd_ps((__m256)(a), (__m256)(b), (__m256)(c))
+#define FI_MAX_VEC(a, b) _mm256_max_ps((__m256)(a), (__m256)(b))
+#define FI_MIN_VEC(a, b) _mm256_min_ps((__m256)(a), (__m256)(b))
 #elif FI_W == 2 && defined(FI_NEON)
+/* no FI_MAX_VEC / FI_MIN_VEC: NEON's fmax/fmin order -0 below +0, which is
+ * not a > b ? a : b, so fi_normal32.h's generic mask form is used */
 #define FI_ANY_LANE(v) (vmaxvq_u32((uint32x4_t)(v)) != 0)
 #define FI_FMA_VEC(a, b, c) vfmaq_f32((float32x4_t)(c), (float32x4_t)(a), (float32x4_t)(b))
 #elif FI_W == 2
 #define FI_ANY_LANE(v) (_mm_movemask_epi8((__m128i)(v)) != 0)
+#define FI_MAX_VEC(a, b) _mm_max_ps((__m128)(a), (__m128)(b))
+#define FI_MIN_VEC(a, b) _mm_min_ps((__m128)(a), (__m128)(b))
 #else
 #define FI_ANY_LANE(v) ((v)[0] != 0)
 #endif
 #include "fi_normal32.h"
 
-#define FI_DEFINE_NORMAL32_FILL(NAME, OUT_T, CONVERT)                                      \
+#define FI_DEFINE_NORMAL32_FILL(NAME, OUT_T, NARROW, PREP_T, PREP_FN, BLOCK_FN)            \
     static void FI_FN(NAME)(const fi_stream *s, uint64_t word0, int64_t n, void *out_,     \
                             const fi_params *p) {                                          \
         OUT_T *restrict out = (OUT_T *)out_;                                               \
-        const fi_affine32 a = fi_prep_affine32(p);                                         \
+        const PREP_T a = PREP_FN(p);                                                       \
         const int streaming = (uint64_t)n * sizeof(OUT_T) >= FI_STREAM_MIN_BYTES;         \
         FI_ALIGN uint32_t buf[FI_TILE];                                                    \
         FI_ALIGN float vals[FI_TILE];                                                      \
@@ -229,13 +266,14 @@ static void FI_FN(fi_philox_words)(const fi_stream *s, uint64_t word0, int64_t n
             const int direct = sizeof(OUT_T) == 4 && whole == m && !streaming;            \
             float *dst = direct ? (float *)out : vals;                                     \
             for (int64_t i = 0; i < whole; i += FI_NORMAL32_BLOCK)                         \
-                FI_FN(fi_normal32_block)(buf + i, dst + i, &a);                            \
-            if (!direct && !streaming) {                                                   \
-                for (int64_t i = 0; i < m; i++) out[i] = CONVERT(vals[i]);                 \
-            } else if (!direct && sizeof(OUT_T) == 4) {                                    \
-                FI_FN(fi_copy_out)(out, vals, (size_t)m * sizeof(OUT_T));                  \
+                BLOCK_FN(buf + i, dst + i, &a);                                            \
+            if (!direct && sizeof(OUT_T) == 4) {                                           \
+                if (streaming) FI_FN(fi_copy_out)(out, vals, (size_t)m * sizeof(OUT_T));   \
+                else memcpy(out, vals, (size_t)m * sizeof(OUT_T));                         \
+            } else if (!direct && !streaming) {                                            \
+                NARROW(vals, (uint16_t *)out, m);                                          \
             } else if (!direct) {                                                          \
-                for (int64_t i = 0; i < m; i++) narrow[i] = CONVERT(vals[i]);              \
+                NARROW(vals, (uint16_t *)narrow, m);                                       \
                 FI_FN(fi_copy_out)(out, narrow, (size_t)m * sizeof(OUT_T));                \
             }                                                                              \
             out += m;                                                                      \
@@ -245,10 +283,16 @@ static void FI_FN(fi_philox_words)(const fi_stream *s, uint64_t word0, int64_t n
         if (streaming) FI_FENCE();                                                         \
     }
 
-static inline float FI_FN(fi_identity32)(float x) { return x; }
-FI_DEFINE_NORMAL32_FILL(fill_normal_f32, float, FI_FN(fi_identity32))
-FI_DEFINE_NORMAL32_FILL(fill_normal_f16, uint16_t, fi_f32_to_f16)
-FI_DEFINE_NORMAL32_FILL(fill_normal_bf16, uint16_t, fi_f32_to_bf16)
+/* float32 output needs no narrowing (the fill never calls this) */
+static inline void FI_FN(fi_narrow_none)(const float *in, uint16_t *out, int64_t n) {
+    (void)in, (void)out, (void)n;
+}
+FI_DEFINE_NORMAL32_FILL(fill_normal_f32, float, FI_FN(fi_narrow_none), fi_affine32, fi_prep_affine32, FI_FN(fi_normal32_block))
+FI_DEFINE_NORMAL32_FILL(fill_normal_f16, uint16_t, FI_FN(fi_narrow_f16), fi_affine32, fi_prep_affine32, FI_FN(fi_normal32_block))
+FI_DEFINE_NORMAL32_FILL(fill_normal_bf16, uint16_t, FI_FN(fi_narrow_bf16), fi_affine32, fi_prep_affine32, FI_FN(fi_normal32_block))
+FI_DEFINE_NORMAL32_FILL(fill_truncnorm_f32, float, FI_FN(fi_narrow_none), fi_trunc32, fi_prep_trunc32, FI_FN(fi_truncnorm32_block))
+FI_DEFINE_NORMAL32_FILL(fill_truncnorm_f16, uint16_t, FI_FN(fi_narrow_f16), fi_trunc32, fi_prep_trunc32, FI_FN(fi_truncnorm32_block))
+FI_DEFINE_NORMAL32_FILL(fill_truncnorm_bf16, uint16_t, FI_FN(fi_narrow_bf16), fi_trunc32, fi_prep_trunc32, FI_FN(fi_truncnorm32_block))
 #undef FI_DEFINE_NORMAL32_FILL
 
 static void FI_FN(fill_raw_u32)(const fi_stream *s, uint64_t word0, int64_t n, void *out,
@@ -270,13 +314,36 @@ static void FI_FN(fill_raw_u32)(const fi_stream *s, uint64_t word0, int64_t n, v
 
 FI_DEFINE_FILL(fill_uniform_f32, 1, float, fi_affine32, fi_prep_affine32, fi_elem_uniform_f32, 1)
 FI_DEFINE_FILL(fill_uniform_f64, 2, double, fi_affine64, fi_prep_affine64, fi_elem_uniform_f64, 1)
-FI_DEFINE_FILL(fill_uniform_f16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_uniform_f16, 1)
-FI_DEFINE_FILL(fill_uniform_bf16, 1, uint16_t, fi_affine32, fi_prep_affine32, fi_elem_uniform_bf16, 1)
-/* float64 normals, a tile at a time through fi_normal64.h's blocks (the tile
- * rounded up to whole blocks, as for float32).  The blocks leave out PPND16's
- * far-tail region (two more degree-7 rationals per lane); the draws that may
- * need it -- one in 2^34 -- are redone with the full scalar function from the
- * same tile of words, so the bits are those of fi_elem_normal_f64. */
+/* 16-bit uniforms: a tile of float32 values, then one narrowing pass. */
+#define FI_DEFINE_UNIFORM16_FILL(NAME, NARROW)                                             \
+    static void FI_FN(NAME)(const fi_stream *s, uint64_t word0, int64_t n, void *out_,     \
+                            const fi_params *p) {                                          \
+        uint16_t *restrict out = (uint16_t *)out_;                                         \
+        const fi_affine32 a = fi_prep_affine32(p);                                         \
+        const int streaming = (uint64_t)n * 2 >= FI_STREAM_MIN_BYTES;                     \
+        FI_ALIGN uint32_t buf[FI_TILE];                                                    \
+        FI_ALIGN float vals[FI_TILE];                                                      \
+        FI_ALIGN uint16_t narrow[FI_TILE];                                                 \
+        while (n > 0) {                                                                    \
+            const int64_t m = n < FI_TILE ? n : FI_TILE;                                   \
+            FI_FN(fi_philox_words)(s, word0, m, buf);                                      \
+            for (int64_t i = 0; i < m; i++) vals[i] = fi_elem_uniform16(buf, i, &a);       \
+            NARROW(vals, streaming ? narrow : out, m);                                     \
+            if (streaming) FI_FN(fi_copy_out)(out, narrow, (size_t)m * 2);                 \
+            out += m;                                                                      \
+            n -= m;                                                                        \
+            word0 += (uint64_t)m;                                                          \
+        }                                                                                  \
+        if (streaming) FI_FENCE();                                                         \
+    }
+FI_DEFINE_UNIFORM16_FILL(fill_uniform_f16, FI_FN(fi_narrow_f16))
+FI_DEFINE_UNIFORM16_FILL(fill_uniform_bf16, FI_FN(fi_narrow_bf16))
+#undef FI_DEFINE_UNIFORM16_FILL
+/* float64 normals, a tile at a time (rounded up to whole blocks, as for
+ * float32): q and r of every draw, then fi_normal64.h's fi_ndtri64_tile, which
+ * computes each lane's tail only where it is needed and leaves PPND16's far
+ * tail (one draw in 2^34) to the scalar function: the bits of
+ * fi_elem_normal_f64. */
 #define FI_ND FI_W
 #if FI_W == 8
 #define FI_SQRT_VEC(v) _mm512_sqrt_pd((__m512d)(v))
@@ -296,21 +363,51 @@ static void FI_FN(fill_normal_f64)(const fi_stream *s, uint64_t word0, int64_t n
     double *restrict out = (double *)out_;
     const fi_affine64 a = fi_prep_affine64(p);
     FI_ALIGN uint32_t buf[FI_TILE];
-    FI_ALIGN double vals[FI_TILE / 2];
+    FI_ALIGN double q[FI_TILE / 2], r[FI_TILE / 2], z[FI_TILE / 2];
+    int32_t idx[FI_TILE / 2 + 8];
     const int64_t tile = FI_TILE / 2;
     while (n > 0) {
         const int64_t m = n < tile ? n : tile;
         const int64_t whole = fi_round_up(m, FI_NORMAL64_BLOCK);
         FI_FN(fi_philox_words)(s, word0, 2 * whole, buf);
-        double *dst = whole == m ? out : vals;
         for (int64_t i = 0; i < whole; i += FI_NORMAL64_BLOCK)
-            FI_FN(fi_normal64_block)(buf + 2 * i, dst + i, &a);
-        if (dst == vals) memcpy(out, vals, (size_t)m * sizeof(double));
-        int any = 0;
-        for (int64_t i = 0; i < m; i++) any |= fi_normal64_may_be_far(buf, i);
-        if (__builtin_expect(any, 0))
-            for (int64_t i = 0; i < m; i++)
-                if (fi_normal64_may_be_far(buf, i)) out[i] = fi_elem_normal_f64(buf, i, &a);
+            FI_FN(fi_normal64_qr)(buf + 2 * i, q + i, r + i);
+        FI_FN(fi_ndtri64_tile)(q, r, z, whole, idx);
+        for (int64_t i = 0; i < m; i++) out[i] = a.loc + a.scale * z[i];
+        out += m;
+        n -= m;
+        word0 += 2 * (uint64_t)m;
+    }
+}
+
+/* float64 truncated normals: p and r per element as fi_elem_truncnorm_f64,
+ * the quantiles by fi_ndtri64_tile, then the same affine map and clamp. */
+static void FI_FN(fill_truncnorm_f64)(const fi_stream *s, uint64_t word0, int64_t n, void *out_,
+                                      const fi_params *p) {
+    double *restrict out = (double *)out_;
+    const fi_trunc64 t = fi_prep_trunc64(p);
+    FI_ALIGN uint32_t buf[FI_TILE];
+    FI_ALIGN double q[FI_TILE / 2], r[FI_TILE / 2], z[FI_TILE / 2];
+    int32_t idx[FI_TILE / 2 + 8];
+    const int64_t tile = FI_TILE / 2;
+    while (n > 0) {
+        const int64_t m = n < tile ? n : tile;
+        const int64_t whole = fi_round_up(m, FI_ND);
+        FI_FN(fi_philox_words)(s, word0, 2 * whole, buf);
+        for (int64_t i = 0; i < whole; i++) {
+            double u = fi_unit53(fi_word_pair(buf, i)) + 0x1p-54; /* midpoint of the 53-bit cell */
+            double pp = t.p_lo + u * t.width;
+            double pc = t.pc_lo - u * t.width;
+            double rr = pp < pc ? pp : pc;
+            q[i] = pp - 0.5;
+            r[i] = rr > DBL_MIN ? rr : DBL_MIN;
+        }
+        FI_FN(fi_ndtri64_tile)(q, r, z, whole, idx);
+        for (int64_t i = 0; i < m; i++) {
+            double x = t.loc + t.scale * (t.flip * z[i]);
+            x = x < t.lo ? t.lo : x;
+            out[i] = x > t.hi ? t.hi : x;
+        }
         out += m;
         n -= m;
         word0 += 2 * (uint64_t)m;
@@ -321,10 +418,12 @@ static void FI_FN(fill_normal_f64)(const fi_stream *s, uint64_t word0, int64_t n
 #undef FI_NORMAL64_BLOCK
 #undef FI_SQRT_VEC
 
-FI_DEFINE_FILL(fill_truncnorm_f32, 1, float, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_f32, 0)
-FI_DEFINE_FILL(fill_truncnorm_f64, 2, double, fi_trunc64, fi_prep_trunc64, fi_elem_truncnorm_f64, 0)
-FI_DEFINE_FILL(fill_truncnorm_f16, 1, uint16_t, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_f16, 0)
-FI_DEFINE_FILL(fill_truncnorm_bf16, 1, uint16_t, fi_trunc32, fi_prep_trunc32, fi_elem_truncnorm_bf16, 0)
+
+/* this ISA's float32 -> float16 / bfloat16 narrowing (for fi_narrow) */
+static void FI_FN(fi_narrow)(int dtype, const float *in, int64_t n, uint16_t *out) {
+    if (dtype == FI_F16) FI_FN(fi_narrow_f16)(in, out, n);
+    else FI_FN(fi_narrow_bf16)(in, out, n);
+}
 
 /* a * b - c as written: a build that contracts it into a fused multiply-add
  * although the source does not ask for one gives other bits (fi_platform.h) */
@@ -354,6 +453,8 @@ static const fi_fill_fn FI_FN(fi_table)[FI_NKINDS][FI_NDTYPES] = {
 #undef FI_NL
 #undef FI_ANY_LANE
 #undef FI_FMA_VEC
+#undef FI_MAX_VEC
+#undef FI_MIN_VEC
 #undef FI_NL_IL
 #undef FI_NORMAL32_BLOCK
 #undef FI_FN

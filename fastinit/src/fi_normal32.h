@@ -61,10 +61,10 @@ typedef uint32_t VU32 __attribute__((vector_size(4 * FI_NL)));
  * Trans. Computers 57(4), 2008).  Same bits as the instruction;
  * tests/support/normal32_reference.py rounds to odd every time.
  */
-#if !defined(FI_FMA_VEC) && !defined(__FMA__) && !defined(__aarch64__)
-#define FI_FMA_EMULATED 1
 typedef double FI_FN(vf32_as_f64) __attribute__((vector_size(8 * FI_NL)));
 typedef uint64_t FI_FN(vf32_as_u64) __attribute__((vector_size(8 * FI_NL)));
+#if !defined(FI_FMA_VEC) && !defined(__FMA__) && !defined(__aarch64__)
+#define FI_FMA_EMULATED 1
 
 /* The rare case: the sum rounded to odd, then to float (out of line). */
 __attribute__((noinline, cold)) static VF32 FI_FN(fi_fma32_to_odd)(VF32 a, VF32 b, VF32 c) {
@@ -107,11 +107,29 @@ static inline VF32 FI_FN(fi_fma32)(VF32 a, VF32 b, VF32 c) {
 #endif
 }
 
-/* every lane = x (bit for bit: no arithmetic) */
+/* a > b ? a : b and a < b ? a : b, lane by lane (as fi_truncnorm32_tail) */
+static inline VF32 FI_FN(fi_max32)(VF32 a, VF32 b) {
+#ifdef FI_MAX_VEC
+    return (VF32)FI_MAX_VEC(a, b);
+#else
+    VI32 keep = a > b;
+    return (VF32)(((VI32)a & keep) | ((VI32)b & ~keep));
+#endif
+}
+static inline VF32 FI_FN(fi_min32)(VF32 a, VF32 b) {
+#ifdef FI_MIN_VEC
+    return (VF32)FI_MIN_VEC(a, b);
+#else
+    VI32 keep = a < b;
+    return (VF32)(((VI32)a & keep) | ((VI32)b & ~keep));
+#endif
+}
+
+/* every lane = x, bit for bit (x - +0 is x for every x, -0 and NaN
+ * included, so the compiler emits a plain broadcast; a lane-by-lane loop
+ * became masked inserts that were rebuilt inside the loops) */
 static inline VF32 FI_FN(fi_splat32)(float x) {
-    VF32 v;
-    for (int lane = 0; lane < FI_NL; lane++) v[lane] = x;
-    return v;
+    return x - (VF32){0};
 }
 #define FI_FMA(a, b, c) FI_FN(fi_fma32)((a), (b), (c))
 #define FI_K(c) FI_FN(fi_splat32)(c)
@@ -124,6 +142,41 @@ __attribute__((noinline, cold)) static void FI_FN(fi_normal32_tails)(const uint3
                                                                       const fi_affine32 *a) {
     for (int i = 0; i < FI_NORMAL32_BLOCK; i++)
         if (u[i] <= FI_NORMAL32_U_TAIL) out[i] = a->loc + a->scale * fi_std_normal32_tail(words[i]);
+}
+
+/* u = log(y) for y in [2^-126, 1]: y = 2^k m, m in [sqrt(1/2), sqrt(2)),
+ * log m = t + t^2 Q(t), + k ln 2 as a head and a tail (each product exact in
+ * the fma). */
+static inline VF32 FI_FN(fi_normal32_log)(VF32 y) {
+    VU32 bits = (VU32)y;
+    VI32 k = (VI32)(bits - 0x3F3504F3u) >> 23;      /* 0x3F3504F3: sqrt(1/2) */
+    VF32 t = (VF32)(bits - ((VU32)k << 23)) - 1.0f;
+    VF32 Q = FI_K(-1.003442183e-01f);
+    Q = FI_FMA(t, Q, FI_K(1.633564383e-01f));
+    Q = FI_FMA(t, Q, FI_K(-1.732605398e-01f));
+    Q = FI_FMA(t, Q, FI_K(1.988827735e-01f));
+    Q = FI_FMA(t, Q, FI_K(-2.496145964e-01f));
+    Q = FI_FMA(t, Q, FI_K(3.333526254e-01f));
+    Q = FI_FMA(t, Q, FI_K(-5.000058413e-01f));
+    VF32 fk = __builtin_convertvector(k, VF32);
+    VF32 log_m = FI_FMA(t * t, Q, t);
+    return FI_FMA(fk, FI_K(0.693145751953125f), FI_FMA(fk, FI_K(1.428606765330187e-06f), log_m));
+}
+
+/* z = q P(u), q in units of 2^-32 (valid for u > FI_NORMAL32_U_TAIL) */
+static inline VF32 FI_FN(fi_normal32_poly)(VF32 q, VF32 u) {
+    VF32 P = FI_K(FI_P(1.615253264e-09f));
+    P = FI_FMA(u, P, FI_K(FI_P(6.339011804e-08f)));
+    P = FI_FMA(u, P, FI_K(FI_P(1.009569928e-06f)));
+    P = FI_FMA(u, P, FI_K(FI_P(7.666863894e-06f)));
+    P = FI_FMA(u, P, FI_K(FI_P(1.782469917e-05f)));
+    P = FI_FMA(u, P, FI_K(FI_P(-1.138893786e-04f)));
+    P = FI_FMA(u, P, FI_K(FI_P(-3.480977030e-04f)));
+    P = FI_FMA(u, P, FI_K(FI_P(6.608275697e-03f)));
+    P = FI_FMA(u, P, FI_K(FI_P(3.266495466e-02f)));
+    P = FI_FMA(u, P, FI_K(FI_P(-6.562345028e-01f)));
+    P = FI_FMA(u, P, FI_K(FI_P(2.506628275e+00f)));
+    return q * P;
 }
 
 /* loc + scale * z for FI_NORMAL32_BLOCK words, written to out. */
@@ -143,39 +196,12 @@ static inline void FI_FN(fi_normal32_block)(const uint32_t *words, float *out, c
         VF32 r4 = (__builtin_convertvector(m, VF32) + 0.5f) * 0x1p-30f;
         y[j] = r4 * FI_FMA(r4, FI_K(-0.25f), FI_K(1.0f)); /* 4 r (1 - r), in [2^-31, 1] */
     }
-    /* u = log(y): y = 2^k m, m in [sqrt(1/2), sqrt(2)), log m = t + t^2 Q(t) */
 #pragma GCC unroll 4
-    for (int j = 0; j < FI_NL_IL; j++) {
-        VU32 bits = (VU32)y[j];
-        VI32 k = (VI32)(bits - 0x3F3504F3u) >> 23;      /* 0x3F3504F3: sqrt(1/2) */
-        VF32 t = (VF32)(bits - ((VU32)k << 23)) - 1.0f;
-        VF32 Q = FI_K(-1.003442183e-01f);
-        Q = FI_FMA(t, Q, FI_K(1.633564383e-01f));
-        Q = FI_FMA(t, Q, FI_K(-1.732605398e-01f));
-        Q = FI_FMA(t, Q, FI_K(1.988827735e-01f));
-        Q = FI_FMA(t, Q, FI_K(-2.496145964e-01f));
-        Q = FI_FMA(t, Q, FI_K(3.333526254e-01f));
-        Q = FI_FMA(t, Q, FI_K(-5.000058413e-01f));
-        VF32 fk = __builtin_convertvector(k, VF32);
-        /* + k ln 2, ln 2 as a head and a tail (each product exact in the fma) */
-        VF32 log_m = FI_FMA(t * t, Q, t);
-        u[j] = FI_FMA(fk, FI_K(0.693145751953125f), FI_FMA(fk, FI_K(1.428606765330187e-06f), log_m));
-    }
+    for (int j = 0; j < FI_NL_IL; j++) u[j] = FI_FN(fi_normal32_log)(y[j]);
     VI32 any_tail = {0};
 #pragma GCC unroll 4
     for (int j = 0; j < FI_NL_IL; j++) {
-        VF32 P = FI_K(FI_P(1.615253264e-09f));
-        P = FI_FMA(u[j], P, FI_K(FI_P(6.339011804e-08f)));
-        P = FI_FMA(u[j], P, FI_K(FI_P(1.009569928e-06f)));
-        P = FI_FMA(u[j], P, FI_K(FI_P(7.666863894e-06f)));
-        P = FI_FMA(u[j], P, FI_K(FI_P(1.782469917e-05f)));
-        P = FI_FMA(u[j], P, FI_K(FI_P(-1.138893786e-04f)));
-        P = FI_FMA(u[j], P, FI_K(FI_P(-3.480977030e-04f)));
-        P = FI_FMA(u[j], P, FI_K(FI_P(6.608275697e-03f)));
-        P = FI_FMA(u[j], P, FI_K(FI_P(3.266495466e-02f)));
-        P = FI_FMA(u[j], P, FI_K(FI_P(-6.562345028e-01f)));
-        P = FI_FMA(u[j], P, FI_K(FI_P(2.506628275e+00f)));
-        VF32 x = loc + scale * (q[j] * P);
+        VF32 x = loc + scale * FI_FN(fi_normal32_poly)(q[j], u[j]);
         any_tail |= u[j] <= FI_NORMAL32_U_TAIL;
         memcpy(out + j * FI_NL, &x, sizeof x);
     }
@@ -184,6 +210,61 @@ static inline void FI_FN(fi_normal32_block)(const uint32_t *words, float *out, c
         float us[FI_NORMAL32_BLOCK];
         memcpy(us, u, sizeof us);
         FI_FN(fi_normal32_tails)(words, us, out, a);
+    }
+}
+
+/*
+ * Truncated normal (stream version 3): the same kernel at
+ * p = Phi(alpha) + (w + 1/2) 2^-32 (Phi(beta) - Phi(alpha)).
+ *   2^32 q = q_mid + (w - 2^31) width, in double (two roundings; q_mid =
+ *            2^32 (Phi(alpha) - 1/2) + (2^31 + 1/2) width, fi_prep_trunc32)
+ *   2^32 r = 2^31 - 2^32 |q|, in double (to 2^-54 absolute: 2^-41
+ *            relative or better wherever the polynomial is used, u > -7)
+ *   y = 4 r (1 - r), u = log(y), z = q P(u)  in float32, as for the normal,
+ *   z = fi_truncnorm32_tail(w)               where u <= -7 (|z| > 3.5):
+ *            PPND16 in double at p and its complement, rounded once,
+ * then loc + scale * flip * z, clamped to [lo, hi] (the bounds representable
+ * in the output dtype).  A y below FLT_MIN (r under about 3e-39, even 0)
+ * comes out of fi_normal32_log as u < -87: a tail lane like any other.
+ */
+__attribute__((noinline, cold)) static void FI_FN(fi_truncnorm32_tails)(const uint32_t *words,
+                                                                         const float *u, float *out,
+                                                                         const fi_trunc32 *t) {
+    for (int i = 0; i < FI_NORMAL32_BLOCK; i++)
+        if (u[i] <= FI_NORMAL32_U_TAIL) out[i] = fi_truncnorm32_tail(words[i], t);
+}
+
+static inline void FI_FN(fi_truncnorm32_block)(const uint32_t *words, float *out, const fi_trunc32 *t) {
+    typedef FI_FN(vf32_as_f64) VD;
+    typedef FI_FN(vf32_as_u64) VQ;
+    const VF32 scale = FI_K(t->scale * t->flip), loc = FI_K(t->loc);
+    const VF32 lo = FI_K(t->lo), hi = FI_K(t->hi);
+    VF32 q[FI_NL_IL], y[FI_NL_IL], u[FI_NL_IL];
+#pragma GCC unroll 4
+    for (int j = 0; j < FI_NL_IL; j++) {
+        VU32 w;
+        memcpy(&w, words + j * FI_NL, sizeof w);
+        VI32 centred = (VI32)(w ^ 0x80000000u); /* w - 2^31: signed converts are the common ones */
+        VD q32 = t->q_mid + __builtin_convertvector(centred, VD) * t->width; /* 2^32 q */
+        VD r32 = 2147483648.0 - (VD)((VQ)q32 & 0x7FFFFFFFFFFFFFFFull);  /* 2^32 r */
+        q[j] = __builtin_convertvector(q32, VF32);
+        VF32 r4 = __builtin_convertvector(r32, VF32) * 0x1p-30f;
+        y[j] = r4 * FI_FMA(r4, FI_K(-0.25f), FI_K(1.0f)); /* 4 r (1 - r) */
+    }
+#pragma GCC unroll 4
+    for (int j = 0; j < FI_NL_IL; j++) u[j] = FI_FN(fi_normal32_log)(y[j]);
+    VI32 any_tail = {0};
+#pragma GCC unroll 4
+    for (int j = 0; j < FI_NL_IL; j++) {
+        VF32 x = loc + scale * FI_FN(fi_normal32_poly)(q[j], u[j]);
+        x = FI_FN(fi_min32)(FI_FN(fi_max32)(x, lo), hi);
+        any_tail |= u[j] <= FI_NORMAL32_U_TAIL;
+        memcpy(out + j * FI_NL, &x, sizeof x);
+    }
+    if (__builtin_expect(FI_ANY_LANE(any_tail), 0)) {
+        float us[FI_NORMAL32_BLOCK];
+        memcpy(us, u, sizeof us);
+        FI_FN(fi_truncnorm32_tails)(words, us, out, t);
     }
 }
 

@@ -186,7 +186,8 @@ static inline double fi_unit53(uint64_t x) {
 }
 
 /* ------------------------------------------------ narrowing conversions --- */
-/* float32 -> IEEE binary16, round to nearest even, overflow to inf. */
+/* float32 -> IEEE binary16, round to nearest even, overflow to inf: the
+ * bits of x86's vcvtps2ph (F16C) for every input. */
 static inline uint16_t fi_f32_to_f16(float f) {
     uint32_t x = fi_f32_bits(f);
     uint32_t sign = (x >> 16) & 0x8000u;
@@ -196,7 +197,8 @@ static inline uint16_t fi_f32_to_f16(float f) {
     /* subnormal range: adding 0.5 puts the half's lsb (2^-24) at float32's
      * lsb, so the FPU does the round-to-nearest-even */
     uint32_t subnormal = fi_f32_bits(fi_bits_f32(ax) + 0.5f) - 0x3F000000u;
-    uint32_t special = ax > 0x7F800000u ? 0x7E00u : 0x7C00u;
+    /* inf, or a NaN quieted with its top payload bits (as vcvtps2ph does) */
+    uint32_t special = ax > 0x7F800000u ? 0x7E00u | ((ax >> 13) & 0x3FFu) : 0x7C00u;
     uint32_t h = ax < 0x38800000u ? subnormal : normal;
     h = ax >= 0x477FF000u ? special : h;
     return (uint16_t)(sign | h);

@@ -167,3 +167,39 @@ def test_float64_normal_far_tail_draws_in_fills():
         with use_isa(isa):
             got = rng.fill_at("standard_normal", np.empty(1001, np.float64), position=start)
         np.testing.assert_array_equal(got, expected, err_msg=isa)
+
+
+@pytest.mark.parametrize("a,b", [(3.0, 4.0), (-9.0, -8.0), (-0.5, 40.0)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16, fastinit.bfloat16])
+def test_truncated_normal_tail_lanes_equal_across_isas(a, b, dtype):
+    """Stream version 3's truncated normals finish their tail lanes (float32
+    family: |z| > 3.5; float64: the gathered tail lanes, and PPND16's far tail
+    beyond 5 sigma) apart from the vector path: [3, 4] mixes both kinds of lane
+    in one vector, [-9, -8] is all far tail, [-0.5, 40] mostly central."""
+    results = {}
+    for isa in simd_info()["available"]:
+        with use_isa(isa):
+            out = np.empty(2**16 + 3, dtype)
+            fastinit.default_rng(8).fill_at("truncated_normal", out, 5, position=1, n_threads=2,
+                                            a=a, b=b)
+            results[isa] = out
+    values = results["scalar"].astype(np.float64)
+    assert values.min() >= a and values.max() <= b
+    for isa, out in results.items():
+        assert out.tobytes() == results["scalar"].tobytes(), f"{isa} differs from scalar"
+
+
+@pytest.mark.parametrize("method,dtype", [("truncated_normal", np.float32),
+                                          ("uniform", fastinit.bfloat16),
+                                          ("standard_normal", np.float16),
+                                          ("truncated_normal", np.float16)])
+def test_streaming_16bit_and_truncated_paths_give_the_same_bits(method, dtype):
+    """The narrowing pass and the truncated normal blocks, streamed (one call of
+    over 1 MiB) and stored in place (small calls), give the same bits."""
+    n = (1 << 20) + 7
+    rng = fastinit.default_rng(22)
+    big = rng.fill_at(method, np.empty(n, dtype), 0, position=5, n_threads=1)
+    small = np.empty(n, dtype)
+    for lo in range(0, n, 4099):
+        rng.fill_at(method, small[lo:lo + 4099], lo, position=5, n_threads=1)
+    assert big.tobytes() == small.tobytes()

@@ -61,8 +61,10 @@ def test_random_raw_is_the_documented_stream(name, position, offset, n):
 
 
 def test_uniforms_match_independent_conversion():
-    """float64 = (x >> 11) * 2**-53 from two words (first low), float32 = (w >> 8) * 2**-24,
-    float16 = (w >> 21) * 2**-11, bfloat16 = (w >> 24) * 2**-8."""
+    """float64 = (x >> 11) * 2**-53 from two words (first low), float32 = (w >> 8) * 2**-24;
+    float16 and bfloat16 (stream version 3): the float32 value rounded to nearest even
+    (NumPy's and ml_dtypes' casts), the few that round up to 1.0 kept at the largest
+    value below it."""
     rng = fastinit.default_rng(99)
     n = 5001
     words = stream_words(rng.key, 0, 4 * 10, 2 * n)
@@ -72,12 +74,18 @@ def test_uniforms_match_independent_conversion():
     w = words[:n]
     f32 = rng.fill_at("random", np.empty(n, np.float32), position=10)
     np.testing.assert_array_equal(f32, (w >> 8).astype(np.float32) * np.float32(2.0**-24))
-    f16 = rng.fill_at("random", np.empty(n, np.float16), position=10)
-    np.testing.assert_array_equal(f16, ((w >> 21).astype(np.float64) * 2.0**-11).astype(np.float16))
-    bf16 = rng.fill_at("random", np.empty(n, fastinit.bfloat16), position=10)
-    np.testing.assert_array_equal(
-        bf16.astype(np.float64), (w >> 24).astype(np.float64) * 2.0**-8
-    )
+    near_one = np.full(16, 0xFFFFFF00, np.uint32) - np.arange(16, dtype=np.uint32) * 256
+    for dtype, below_one in ((np.float16, 1 - 2.0**-11), (fastinit.bfloat16, 1 - 2.0**-8)):
+        got = rng.fill_at("random", np.empty(n, dtype), position=10)
+        expected = ((w >> 8).astype(np.float32) * np.float32(2.0**-24)).astype(dtype)
+        expected[expected == 1.0] = below_one
+        np.testing.assert_array_equal(got.view(np.uint16), expected.view(np.uint16))
+        # the words whose float32 value rounds to 1.0 in this dtype
+        top = _core.transform_words(_core.UNIFORM, _core.F16 if dtype == np.float16 else _core.BF16,
+                                    near_one, np.empty(16, dtype), {"loc": 0.0, "scale": 1.0,
+                                                                    "clamp_lo": 0.0,
+                                                                    "clamp_hi": below_one})
+        assert top.astype(np.float64).max() == below_one
 
 
 @pytest.mark.parametrize("name,position", [(None, 0), ("layer1.weight", 2**32 - 7)])

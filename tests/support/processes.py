@@ -49,8 +49,8 @@ def unit(words: np.ndarray, dtype: np.dtype) -> np.ndarray:
     if dtype == np.float64:
         x = w[0::2] | (w[1::2] << np.uint64(32))
         return (x >> np.uint64(11)).astype(np.float64) * 2.0**-53
-    bits = {np.dtype(np.float32): 24, np.dtype(np.float16): 11, BF16: 8}[dtype]
-    return (w >> np.uint64(32 - bits)).astype(np.float64) * 2.0**-bits
+    # float32's 24-bit grid, also for float16/bfloat16 (stream version 3)
+    return (w >> np.uint64(8)).astype(np.float64) * 2.0**-24
 
 
 def reference_fill(method: str, dtype, key, stream_id: int, first_word: int, n: int,
@@ -74,6 +74,9 @@ def reference_fill(method: str, dtype, key, stream_id: int, first_word: int, n: 
         return np.clip(lo + width * u, lo_in, hi_in)
     # float32 arithmetic for float32 and narrower outputs, then round to nearest even
     x = np.float32(lo) + np.float32(width) * u.astype(np.float32)
+    if dtype.itemsize == 2 and hi > lo:  # stream version 3: [low, high) where the dtype can
+        below = _largest_below(hi, dtype)
+        hi_in = below if below >= lo_in else hi_in
     return np.clip(x, np.float32(lo_in), np.float32(hi_in)).astype(dtype)
 
 
@@ -95,6 +98,16 @@ def inward(bound: float, dtype, up: bool) -> float:
         near = np.array(bound).astype(dtype)
     candidates = [v for v in _neighbours(near) if (v >= bound if up else v <= bound)]
     return (min if up else max)(candidates) if candidates else math.nan
+
+
+def _largest_below(high: float, dtype) -> float:
+    """The largest finite 16-bit ``dtype`` value < high, found among all 2^16 values
+    (+0.0 for a zero)."""
+    with np.errstate(invalid="ignore"):
+        values = np.arange(2**16, dtype=np.uint32).astype(np.uint16).view(dtype).astype(np.float64)
+    values = np.unique(values[np.isfinite(values)])
+    last = float(values[np.searchsorted(values, high, side="left") - 1])
+    return 0.0 if last == 0 else last
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
