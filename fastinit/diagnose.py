@@ -64,6 +64,20 @@ def _trend(values: np.ndarray) -> str:
     return "stable"
 
 
+def new_figure(figsize: tuple[float, float]) -> Any:
+    """A matplotlib Figure on the Agg canvas (no display needed) for the plots
+    of ``diagnose`` results; ImportError with the install hint without matplotlib."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        raise ImportError('plotting needs matplotlib: pip install "fastinit[bench]" '
+                          "(or pip install matplotlib)") from exc
+    fig = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
 @dataclasses.dataclass(frozen=True)
 class DiagnoseResult:
     """Per-layer statistics from :func:`diagnose`.
@@ -159,14 +173,7 @@ class DiagnoseResult:
         ImportError
             If matplotlib is not installed.
         """
-        try:
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
-            from matplotlib.figure import Figure
-        except ImportError as exc:
-            raise ImportError('plotting needs matplotlib: pip install "fastinit[bench]" '
-                              "(or pip install matplotlib)") from exc
-        fig = Figure(figsize=(10, 4.2), layout="constrained")
-        FigureCanvasAgg(fig)
+        fig = new_figure((10, 4.2))
         layers = np.arange(1, self.depth + 1)
         v = self.verdict()
         for ax, values, name in zip(

@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from fastinit._generator import default_rng
+from fastinit.diagnose import new_figure
 
 from ._layers import (batch_size, call_model, channel_dim, find_layers, first_tensor,
                       kept_buffers, seeded_torch_rng, torch_seed)
@@ -186,14 +187,7 @@ class TorchDiagnosis:
         ImportError
             If matplotlib is not installed.
         """
-        try:
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
-            from matplotlib.figure import Figure
-        except ImportError as exc:
-            raise ImportError('plotting needs matplotlib: pip install "fastinit[bench]" '
-                              "(or pip install matplotlib)") from exc
-        fig = Figure(figsize=(12, 4), layout="constrained")
-        FigureCanvasAgg(fig)
+        fig = new_figure((12, 4))
         x = np.arange(1, len(self.layers) + 1)
         axes = fig.subplots(1, 3)
         for ax, attr, flag_attr, label in (
