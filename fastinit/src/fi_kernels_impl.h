@@ -73,6 +73,7 @@ static inline void FI_FN(fi_philox_group)(const fi_stream *s, uint64_t block, ui
         c3[g] = zero + s->stream[1];
     }
     uint32_t k0 = s->key[0], k1 = s->key[1];
+#pragma GCC unroll 10 /* no register moves between rounds (c0..c3 change roles) */
     for (int round = 0; round < FI_PHILOX_ROUNDS; round++) {
         if (round > 0) {
             k0 += FI_PHILOX_W0;
@@ -363,51 +364,27 @@ static void FI_FN(fill_normal_f64)(const fi_stream *s, uint64_t word0, int64_t n
     double *restrict out = (double *)out_;
     const fi_affine64 a = fi_prep_affine64(p);
     FI_ALIGN uint32_t buf[FI_TILE];
-    FI_ALIGN double q[FI_TILE / 2], r[FI_TILE / 2], z[FI_TILE / 2];
-    int32_t idx[FI_TILE / 2 + 8];
-    const int64_t tile = FI_TILE / 2;
+    FI_FN(fi_normal64_scratch) scratch;
     while (n > 0) {
-        const int64_t m = n < tile ? n : tile;
-        const int64_t whole = fi_round_up(m, FI_NORMAL64_BLOCK);
-        FI_FN(fi_philox_words)(s, word0, 2 * whole, buf);
-        for (int64_t i = 0; i < whole; i += FI_NORMAL64_BLOCK)
-            FI_FN(fi_normal64_qr)(buf + 2 * i, q + i, r + i);
-        FI_FN(fi_ndtri64_tile)(q, r, z, whole, idx);
-        for (int64_t i = 0; i < m; i++) out[i] = a.loc + a.scale * z[i];
+        const int64_t m = n < FI_NORMAL64_MAX ? n : FI_NORMAL64_MAX;
+        FI_FN(fi_philox_words)(s, word0, 2 * fi_round_up(m, FI_NORMAL64_BLOCK), buf);
+        FI_FN(fi_normal64_tile)(buf, m, out, &a, &scratch);
         out += m;
         n -= m;
         word0 += 2 * (uint64_t)m;
     }
 }
 
-/* float64 truncated normals: p and r per element as fi_elem_truncnorm_f64,
- * the quantiles by fi_ndtri64_tile, then the same affine map and clamp. */
 static void FI_FN(fill_truncnorm_f64)(const fi_stream *s, uint64_t word0, int64_t n, void *out_,
                                       const fi_params *p) {
     double *restrict out = (double *)out_;
     const fi_trunc64 t = fi_prep_trunc64(p);
     FI_ALIGN uint32_t buf[FI_TILE];
-    FI_ALIGN double q[FI_TILE / 2], r[FI_TILE / 2], z[FI_TILE / 2];
-    int32_t idx[FI_TILE / 2 + 8];
-    const int64_t tile = FI_TILE / 2;
+    FI_FN(fi_normal64_scratch) scratch;
     while (n > 0) {
-        const int64_t m = n < tile ? n : tile;
-        const int64_t whole = fi_round_up(m, FI_ND);
-        FI_FN(fi_philox_words)(s, word0, 2 * whole, buf);
-        for (int64_t i = 0; i < whole; i++) {
-            double u = fi_unit53(fi_word_pair(buf, i)) + 0x1p-54; /* midpoint of the 53-bit cell */
-            double pp = t.p_lo + u * t.width;
-            double pc = t.pc_lo - u * t.width;
-            double rr = pp < pc ? pp : pc;
-            q[i] = pp - 0.5;
-            r[i] = rr > DBL_MIN ? rr : DBL_MIN;
-        }
-        FI_FN(fi_ndtri64_tile)(q, r, z, whole, idx);
-        for (int64_t i = 0; i < m; i++) {
-            double x = t.loc + t.scale * (t.flip * z[i]);
-            x = x < t.lo ? t.lo : x;
-            out[i] = x > t.hi ? t.hi : x;
-        }
+        const int64_t m = n < FI_NORMAL64_MAX ? n : FI_NORMAL64_MAX;
+        FI_FN(fi_philox_words)(s, word0, 2 * fi_round_up(m, FI_NORMAL64_BLOCK), buf);
+        FI_FN(fi_truncnorm64_tile)(buf, m, out, &t, &scratch);
         out += m;
         n -= m;
         word0 += 2 * (uint64_t)m;
@@ -416,6 +393,8 @@ static void FI_FN(fill_truncnorm_f64)(const fi_stream *s, uint64_t word0, int64_
 #undef FI_ND
 #undef FI_ND_IL
 #undef FI_NORMAL64_BLOCK
+#undef FI_NORMAL64_MAX
+#undef FI_LANES64
 #undef FI_SQRT_VEC
 
 

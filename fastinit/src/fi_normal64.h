@@ -36,133 +36,393 @@ static inline VD64 FI_FN(fi_i64_to_f64v)(VL64 v) {
 #endif
 }
 
-/* fi_log64 on every lane */
-static inline VD64 FI_FN(fi_log64v)(VD64 x) {
-    VQ64 bits = (VQ64)x;
-    VL64 e = (VL64)(bits >> 52) - 1023;
-    VD64 m = (VD64)((bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull);
-    VL64 big = m > 1.4142135623730951;
-    m = FI_SELECT64(big, m * 0.5, m);
-    e = e - big; /* + 1 where big */
-    VD64 s = (m - 1.0) / (m + 1.0);
-    VD64 s2 = s * s;
-    VD64 series = 1.0 / 19.0 + s2 * (1.0 / 21.0);
-    series = 1.0 / 17.0 + s2 * series;
-    series = 1.0 / 15.0 + s2 * series;
-    series = 1.0 / 13.0 + s2 * series;
-    series = 1.0 / 11.0 + s2 * series;
-    series = 1.0 / 9.0 + s2 * series;
-    series = 1.0 / 7.0 + s2 * series;
-    series = 1.0 / 5.0 + s2 * series;
-    series = 1.0 / 3.0 + s2 * series;
-    series = 1.0 + s2 * series;
-    VD64 fe = FI_FN(fi_i64_to_f64v)(e);
-    return fe * 6.93147180369123816490e-01 + (fe * 1.90821492927058770002e-10 + 2.0 * s * series);
-}
+/* for (j = 0; j < n; j++), unrolled: each step of the functions below is
+ * written for all of their n independent vectors before the next step, so
+ * the compiled code interleaves n dependency chains (the first scheduling
+ * pass that would do so is off on x86, and out-of-order execution cannot
+ * look far enough ahead through one chain of a hundred operations) */
+#define FI_EACH(j, n) _Pragma("GCC unroll 4") for (int j = 0; j < (n); j++)
 
-/* PPND16's central rational (|q| <= 0.425) on every lane */
-static inline VD64 FI_FN(fi_ndtri64_central)(VD64 qq) {
-    VD64 rr = 0.180625 - qq * qq;
-    VD64 num_c = qq * FI_POLY7(3.3871328727963666080e0, 1.3314166789178437745e+2, 1.9715909503065514427e+3,
-                               1.3731693765509461125e+4, 4.5921953931549871457e+4, 6.7265770927008700853e+4,
-                               3.3430575583588128105e+4, 2.5090809287301226727e+3, rr);
-    VD64 den_c = FI_POLY7(1.0, 4.2313330701600911252e+1, 6.8718700749205790830e+2,
-                          5.3941960214247511077e+3, 2.1213794301586595867e+4, 3.9307895800092710610e+4,
-                          2.8729085735721942674e+4, 5.2264952788528545610e+3, rr);
-    return num_c / den_c;
-}
-
-/* PPND16's intermediate tail rational (t = sqrt(-log r) <= 5) on every lane */
-static inline VD64 FI_FN(fi_ndtri64_tail)(VD64 qq, VD64 t) {
-    VD64 t1 = t - 1.6;
-    VD64 num_t = FI_POLY7(1.42343711074968357734e0, 4.63033784615654529590e0, 5.76949722146069140550e0,
-                          3.64784832476320460504e0, 1.27045825245236838258e0, 2.41780725177450611770e-1,
-                          2.27238449892691845833e-2, 7.74545014278341407640e-4, t1);
-    VD64 den_t = FI_POLY7(1.0, 2.05319162663775882187e0, 1.67638483018380384940e0,
-                          6.89767334985100004550e-1, 1.48103976427480074590e-1, 1.51986665636164571966e-2,
-                          5.47593808499534494600e-4, 1.05075007164441684324e-9, t1);
-    num_t = FI_SELECT64(qq < 0.0, -num_t, num_t);
-    return num_t / den_t;
+/* out[j] = fi_log64 of every lane of x[j], j < n */
+static inline __attribute__((always_inline)) void FI_FN(fi_log64v)(const VD64 *x, VD64 *out, int n) {
+    VL64 e[4];
+    VD64 s[4], s2[4], series[4];
+    FI_EACH(j, n) {
+        VQ64 bits = (VQ64)x[j];
+        e[j] = (VL64)(bits >> 52) - 1023;
+        VD64 m = (VD64)((bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull);
+        VL64 big = m > 1.4142135623730951;
+        m = FI_SELECT64(big, m * 0.5, m);
+        e[j] = e[j] - big; /* + 1 where big */
+        s[j] = (m - 1.0) / (m + 1.0);
+    }
+    FI_EACH(j, n) s2[j] = s[j] * s[j];
+    FI_EACH(j, n) series[j] = 1.0 / 19.0 + s2[j] * (1.0 / 21.0);
+    FI_EACH(j, n) series[j] = 1.0 / 17.0 + s2[j] * series[j];
+    FI_EACH(j, n) series[j] = 1.0 / 15.0 + s2[j] * series[j];
+    FI_EACH(j, n) series[j] = 1.0 / 13.0 + s2[j] * series[j];
+    FI_EACH(j, n) series[j] = 1.0 / 11.0 + s2[j] * series[j];
+    FI_EACH(j, n) series[j] = 1.0 / 9.0 + s2[j] * series[j];
+    FI_EACH(j, n) series[j] = 1.0 / 7.0 + s2[j] * series[j];
+    FI_EACH(j, n) series[j] = 1.0 / 5.0 + s2[j] * series[j];
+    FI_EACH(j, n) series[j] = 1.0 / 3.0 + s2[j] * series[j];
+    FI_EACH(j, n) series[j] = 1.0 + s2[j] * series[j];
+    FI_EACH(j, n) {
+        VD64 fe = FI_FN(fi_i64_to_f64v)(e[j]);
+        out[j] = fe * 6.93147180369123816490e-01 + (fe * 1.90821492927058770002e-10 + 2.0 * s[j] * series[j]);
+    }
 }
 
 /*
- * z[i] = fi_ndtri64(q[i], r[i]) for i < n (n a multiple of FI_ND), bit for
- * bit.  Every lane gets the cheap central rational first; the lanes that
- * need a tail (|q| > 0.425: 15% of normal draws) are then gathered into
- * whole vectors, so the logarithm, square root and second rational are
- * computed for those lanes only, instead of for every lane of a vector that
- * holds one.  Lanes in PPND16's far tail (t > 5) are redone by the scalar
- * function.  idx is scratch for n + 8 indices.
+ * PPND16's central rational (|q| <= 0.425) on every lane, given Q = 2^64 q
+ * (the draw's q before fi_std_normal64's exact scaling by 2^-64, saving
+ * that multiplication).  The bits are those of fi_ndtri64: with rr' =
+ * 2^128 rr, the k-th Horner coefficient of the numerator scaled by
+ * 2^(-128 k) and of the denominator by 2^(64 - 128 k), every intermediate
+ * is the one of fi_ndtri64 times a power of two (exactly, as no step leaves
+ * the normal range: coefficients are positive, rr' is 0 or at least 2^73),
+ * so each rounding is the same, the numerator Q P comes out as 2^64 q P,
+ * the denominator as 2^64 Q, and the quotient is unchanged.
  */
-static void FI_FN(fi_ndtri64_tile)(const double *q, const double *r, double *z, int64_t n,
-                                   int32_t *idx) {
-    int64_t i = 0;
-    for (; i + FI_NORMAL64_BLOCK <= n; i += FI_NORMAL64_BLOCK) { /* FI_ND_IL chains side by side */
-        VD64 qq[FI_ND_IL], zc[FI_ND_IL];
-        memcpy(qq, q + i, sizeof qq);
-#pragma GCC unroll 4
-        for (int j = 0; j < FI_ND_IL; j++) zc[j] = FI_FN(fi_ndtri64_central)(qq[j]);
-        memcpy(z + i, zc, sizeof zc);
+/* 2^(-128 k), for k = 0..7 */
+#define FI_SCALE128(k)                                                                       \
+    ((k) == 0 ? 1.0 : (k) == 1 ? 0x1p-128 : (k) == 2 ? 0x1p-256 : (k) == 3 ? 0x1p-384 :        \
+     (k) == 4 ? 0x1p-512 : (k) == 5 ? 0x1p-640 : (k) == 6 ? 0x1p-768 : 0x1p-896)
+#define FI_S(c, k) ((c) * FI_SCALE128(k))
+#define FI_CENTRAL_STEP(k)                                                                  \
+    FI_EACH(j, n) {                                                                        \
+        num[j] = num[j] * rr[j] + FI_S(FI_NUM_C##k, k);                                    \
+        den[j] = den[j] * rr[j] + FI_S(FI_DEN_C##k, k) * 0x1p64;                           \
     }
-    for (; i < n; i += FI_ND) {
-        VD64 qq;
-        memcpy(&qq, q + i, sizeof qq);
-        VD64 zc = FI_FN(fi_ndtri64_central)(qq);
-        memcpy(z + i, &zc, sizeof zc);
+#define FI_NUM_C0 3.3871328727963666080e0
+#define FI_NUM_C1 1.3314166789178437745e+2
+#define FI_NUM_C2 1.9715909503065514427e+3
+#define FI_NUM_C3 1.3731693765509461125e+4
+#define FI_NUM_C4 4.5921953931549871457e+4
+#define FI_NUM_C5 6.7265770927008700853e+4
+#define FI_NUM_C6 3.3430575583588128105e+4
+#define FI_NUM_C7 2.5090809287301226727e+3
+#define FI_DEN_C0 1.0
+#define FI_DEN_C1 4.2313330701600911252e+1
+#define FI_DEN_C2 6.8718700749205790830e+2
+#define FI_DEN_C3 5.3941960214247511077e+3
+#define FI_DEN_C4 2.1213794301586595867e+4
+#define FI_DEN_C5 3.9307895800092710610e+4
+#define FI_DEN_C6 2.8729085735721942674e+4
+#define FI_DEN_C7 5.2264952788528545610e+3
+/* z[j] = the central rational of every lane of big_q[j], j < n */
+static inline __attribute__((always_inline)) void FI_FN(fi_ndtri64_central)(const VD64 *big_q, VD64 *z,
+                                                                            int n) {
+    VD64 rr[4], num[4], den[4];
+    FI_EACH(j, n) {
+        rr[j] = 0.180625 * 0x1p128 - big_q[j] * big_q[j]; /* 2^128 (0.180625 - q^2) */
+        num[j] = FI_S(FI_NUM_C7, 7) * rr[j] + FI_S(FI_NUM_C6, 6);
+        den[j] = (FI_S(FI_DEN_C7, 7) * 0x1p64) * rr[j] + FI_S(FI_DEN_C6, 6) * 0x1p64;
     }
-    /* idx[0..k): the lanes outside the central region, in order */
-    int64_t k = 0;
+    FI_CENTRAL_STEP(5)
+    FI_CENTRAL_STEP(4)
+    FI_CENTRAL_STEP(3)
+    FI_CENTRAL_STEP(2)
+    FI_CENTRAL_STEP(1)
+    FI_CENTRAL_STEP(0)
+    FI_EACH(j, n) z[j] = big_q[j] * num[j] / den[j];
+}
+#undef FI_CENTRAL_STEP
+#undef FI_NUM_C0
+#undef FI_NUM_C1
+#undef FI_NUM_C2
+#undef FI_NUM_C3
+#undef FI_NUM_C4
+#undef FI_NUM_C5
+#undef FI_NUM_C6
+#undef FI_NUM_C7
+#undef FI_DEN_C0
+#undef FI_DEN_C1
+#undef FI_DEN_C2
+#undef FI_DEN_C3
+#undef FI_DEN_C4
+#undef FI_DEN_C5
+#undef FI_DEN_C6
+#undef FI_DEN_C7
+#undef FI_S
+#undef FI_SCALE128
+
+/* z[j] = PPND16's intermediate tail rational (t = sqrt(-log r) <= 5) of every
+ * lane of t[j], negated where negative[j] (q < 0), j < n */
+static inline __attribute__((always_inline)) void FI_FN(fi_ndtri64_tail)(const VL64 *negative,
+                                                                         const VD64 *t, VD64 *z, int n) {
+    VD64 t1[4], num[4], den[4];
+    FI_EACH(j, n) {
+        t1[j] = t[j] - 1.6;
+        num[j] = 7.74545014278341407640e-4 * t1[j] + 2.27238449892691845833e-2;
+        den[j] = 1.05075007164441684324e-9 * t1[j] + 5.47593808499534494600e-4;
+    }
+    FI_EACH(j, n) {
+        num[j] = num[j] * t1[j] + 2.41780725177450611770e-1;
+        den[j] = den[j] * t1[j] + 1.51986665636164571966e-2;
+    }
+    FI_EACH(j, n) {
+        num[j] = num[j] * t1[j] + 1.27045825245236838258e0;
+        den[j] = den[j] * t1[j] + 1.48103976427480074590e-1;
+    }
+    FI_EACH(j, n) {
+        num[j] = num[j] * t1[j] + 3.64784832476320460504e0;
+        den[j] = den[j] * t1[j] + 6.89767334985100004550e-1;
+    }
+    FI_EACH(j, n) {
+        num[j] = num[j] * t1[j] + 5.76949722146069140550e0;
+        den[j] = den[j] * t1[j] + 1.67638483018380384940e0;
+    }
+    FI_EACH(j, n) {
+        num[j] = num[j] * t1[j] + 4.63033784615654529590e0;
+        den[j] = den[j] * t1[j] + 2.05319162663775882187e0;
+    }
+    FI_EACH(j, n) {
+        num[j] = num[j] * t1[j] + 1.42343711074968357734e0;
+        den[j] = den[j] * t1[j] + 1.0;
+    }
+    FI_EACH(j, n) z[j] = FI_SELECT64(negative[j], -num[j], num[j]) / den[j];
+}
+
+/*
+ * The tails, for the ~15% of lanes with |q| > 0.425, are computed apart:
+ * fi_ndtri64_queue appends those lanes to a queue and returns which lanes
+ * they were, fi_ndtri64_tails computes the logarithm, square root and tail
+ * rational for whole vectors of the queue, and fi_ndtri64_merge puts each
+ * lane's tail value back in place of its central one.  So those operations
+ * run on tail lanes only, instead of on every lane of each vector that holds
+ * one.  AVX-512 compresses and expands in registers (their memory forms are
+ * microcoded on Zen 4); other ISAs move lanes one at a time, without
+ * branches.
+ *
+ * A queue entry is 64 bits from which the tail finds r and the sign of q
+ * (all a tail value depends on): for the normal the draw's s, so that r is
+ * computed for tail lanes only; for the truncated normal r's bits with q's
+ * sign bit (r > 0 leaves it free; q is never -0).  A tail lane's bits are
+ * those of fi_ndtri64: the same operations on the same r and sign.
+ */
 #if FI_ND == 8
-    __m256i at = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    const __m512d central_max = _mm512_set1_pd(0.425);
-    for (i = 0; i < n; i += 8, at = _mm256_add_epi32(at, _mm256_set1_epi32(8))) {
-        __m512d magnitude = _mm512_abs_pd(_mm512_loadu_pd(q + i));
-        __mmask8 tail = _mm512_cmp_pd_mask(magnitude, central_max, _CMP_NLE_UQ); /* !(|q| <= 0.425) */
-        /* compress in a register, then a plain store of all 8 (idx has 8
-         * spare slots): a compressing store to memory is microcoded on Zen 4 */
-        _mm256_storeu_si256((__m256i *)(idx + k), _mm256_maskz_compress_epi32(tail, at));
-        k += __builtin_popcount((unsigned)tail);
-    }
+typedef __mmask8 FI_FN(fi_lanes64);
 #else
-    for (i = 0; i < n; i++) {
-        idx[k] = (int32_t)i;
-        k += !(q[i] <= 0.425 && q[i] >= -0.425);
-    }
+typedef unsigned FI_FN(fi_lanes64);
 #endif
-    for (int64_t g = 0; g < k; g += FI_ND) {
-        const int64_t m = k - g < FI_ND ? k - g : FI_ND;
-        VD64 qq, rr;
-        for (int lane = 0; lane < FI_ND; lane++) {
-            int32_t at = idx[g + (lane < m ? lane : 0)];
-            qq[lane] = q[at];
-            rr[lane] = r[at];
+#define FI_LANES64 FI_FN(fi_lanes64)
+
+/* One tile's queue: entries in, the tail values' bits written over them. */
+typedef struct {
+    uint64_t *entry;
+    int64_t k; /* entries */
+} FI_FN(fi_tail_queue);
+
+/* Appends the entries of the lanes with |q| > 0.425 (|Q| > 0.425 2^64:
+ * exactly the same lanes) to the queue (writing up to FI_ND slots past its
+ * new end) and returns those lanes as a bit mask. */
+static inline FI_LANES64 FI_FN(fi_ndtri64_queue)(VD64 big_q, VQ64 entry, FI_FN(fi_tail_queue) *queue) {
+#if FI_ND == 8
+    /* !(|Q| <= 0.425 2^64), as fi_ndtri64's central test */
+    __mmask8 tail = _mm512_cmp_pd_mask(_mm512_abs_pd((__m512d)big_q), _mm512_set1_pd(0.425 * 0x1p64),
+                                       _CMP_NLE_UQ);
+    _mm512_storeu_si512(queue->entry + queue->k, _mm512_maskz_compress_epi64(tail, (__m512i)entry));
+    queue->k += __builtin_popcount((unsigned)tail);
+    return tail;
+#else
+    unsigned tail = 0;
+    int64_t at = queue->k;
+    for (int lane = 0; lane < FI_ND; lane++) {
+        unsigned outside = !(big_q[lane] <= 0.425 * 0x1p64 && big_q[lane] >= -0.425 * 0x1p64);
+        queue->entry[at] = entry[lane];
+        at += outside;
+        tail |= outside << lane;
+    }
+    queue->k = at;
+    return tail;
+#endif
+}
+
+/* r of the normal's draws from s = x ^ 2^63, as fi_std_normal64 */
+static inline VD64 FI_FN(fi_normal64_r)(VL64 s) {
+    VL64 x = (VL64)((VQ64)s ^ 0x8000000000000000ull);
+    VL64 m = (x & (s < 0)) | (~x & ~(s < 0));
+    return (FI_FN(fi_i64_to_f64v)(m) + 0.5) * 0x1p-64;
+}
+
+#define FI_TAIL_IL (FI_ND == 1 ? 1 : 4) /* vectors in flight in fi_ndtri64_tails */
+
+/* The tail values of n <= FI_TAIL_IL vectors of queue entries, written over
+ * them (normal: the entries are s). */
+static inline __attribute__((always_inline)) void FI_FN(fi_ndtri64_tail_values)(uint64_t *entries, int n,
+                                                                                int normal) {
+    VQ64 e[FI_TAIL_IL];
+    VL64 negative[FI_TAIL_IL], far = {0};
+    VD64 rr[FI_TAIL_IL], log_r[FI_TAIL_IL], t[FI_TAIL_IL], zt[FI_TAIL_IL];
+    memcpy(e, entries, (size_t)n * sizeof e[0]);
+    FI_EACH(j, n) {
+        negative[j] = (VL64)e[j] < 0;
+        rr[j] = normal ? FI_FN(fi_normal64_r)((VL64)e[j]) : (VD64)(e[j] & 0x7FFFFFFFFFFFFFFFull);
+    }
+    FI_FN(fi_log64v)(rr, log_r, n);
+    FI_EACH(j, n) {
+        t[j] = (VD64)FI_SQRT_VEC(-log_r[j]);
+        far |= t[j] > 5.0;
+    }
+    FI_FN(fi_ndtri64_tail)(negative, t, zt, n);
+    unsigned any_far = 0;
+    for (int lane = 0; lane < FI_ND; lane++) any_far |= (unsigned)far[lane];
+    if (__builtin_expect(any_far != 0, 0)) { /* PPND16's far tail: the scalar function */
+        for (int j = 0; j < n; j++)
+            for (int lane = 0; lane < FI_ND; lane++)
+                if (t[j][lane] > 5.0)
+                    zt[j][lane] = normal ? fi_std_normal64(e[j][lane] ^ 0x8000000000000000ull)
+                                         : fi_ndtri64(negative[j][lane] ? -0.5 : 0.5, rr[j][lane]);
+                    /* (outside the central region fi_ndtri64 reads q's sign only) */
+    }
+    memcpy(entries, zt, (size_t)n * sizeof zt[0]);
+}
+
+/* Every queue entry i < k replaced by the bits of its tail value: FI_TAIL_IL
+ * vectors side by side (each is one long chain: division, series, square
+ * root, division), the rest one vector at a time.  PPND16's far tail (t > 5:
+ * r below e^-25, one normal draw in 2^34) goes to the scalar function.  The
+ * queue has room for k + FI_ND entries. */
+static inline __attribute__((always_inline)) void FI_FN(fi_ndtri64_tails)(FI_FN(fi_tail_queue) *queue,
+                                                                          int normal) {
+    uint64_t *entry = queue->entry;
+    const int64_t k = queue->k;
+    for (int lane = 0; lane < FI_ND; lane++) /* pad the last vector: r = 1/2 - 2^-65 or 1/2 */
+        entry[k + lane] = normal ? ~0ull : fi_f64_bits(0.5);
+    int64_t g = 0;
+    for (; g + FI_ND * FI_TAIL_IL <= k; g += FI_ND * FI_TAIL_IL)
+        FI_FN(fi_ndtri64_tail_values)(entry + g, FI_TAIL_IL, normal);
+    for (; g < k; g += FI_ND)
+        FI_FN(fi_ndtri64_tail_values)(entry + g, 1, normal);
+}
+
+/* zc with the lanes in `tail` replaced, in order, by the next queue values
+ * (queue->k counts them off). */
+static inline VD64 FI_FN(fi_ndtri64_merge)(VD64 zc, FI_LANES64 tail, FI_FN(fi_tail_queue) *queue) {
+#if FI_ND == 8
+    __m512d next = _mm512_loadu_pd(queue->entry + queue->k);
+    __asm__("" : "+v"(next)); /* keeps the load out of the expand: its memory form is microcoded */
+    VD64 z = (VD64)_mm512_mask_expand_pd((__m512d)zc, tail, next);
+    queue->k += __builtin_popcount((unsigned)tail);
+    return z;
+#else
+    int64_t at = queue->k;
+    VQ64 z = (VQ64)zc;
+    for (int lane = 0; lane < FI_ND; lane++) {
+        unsigned outside = (tail >> lane) & 1u;
+        z[lane] = outside ? queue->entry[at] : z[lane];
+        at += outside;
+    }
+    queue->k = at;
+    return (VD64)z;
+#endif
+}
+
+#define FI_NORMAL64_MAX (FI_TILE / 2) /* draws per tile */
+
+/* Scratch of one tile: central values, the tail queue, each vector's tail
+ * lanes. */
+typedef struct {
+    FI_ALIGN double zc[FI_NORMAL64_MAX];
+    FI_ALIGN uint64_t queue[FI_NORMAL64_MAX + FI_ND];
+    FI_LANES64 tail[FI_NORMAL64_MAX / FI_ND];
+} FI_FN(fi_normal64_scratch);
+
+/* Central values of FI_ND_IL vectors (written to zc) and the queue of their
+ * tail lanes: the part of a tile that runs on every lane. */
+static inline void FI_FN(fi_ndtri64_centre)(const VD64 *big_q, const VQ64 *entry, double *zc,
+                                            FI_LANES64 *tail, FI_FN(fi_tail_queue) *queue) {
+    VD64 z[FI_ND_IL];
+    FI_FN(fi_ndtri64_central)(big_q, z, FI_ND_IL);
+#pragma GCC unroll 4
+    for (int j = 0; j < FI_ND_IL; j++) tail[j] = FI_FN(fi_ndtri64_queue)(big_q[j], entry[j], queue);
+    memcpy(zc, z, sizeof z);
+}
+
+/* loc + scale * fi_std_normal64 of n draws (2n words; words holds whole
+ * blocks of FI_NORMAL64_BLOCK draws, n <= FI_NORMAL64_MAX) into out[0..n).
+ * s = x ^ 2^63 and Q = s + 1/2 as fi_std_normal64 (whose q is 2^-64 Q). */
+static void FI_FN(fi_normal64_tile)(const uint32_t *words, int64_t n, double *out,
+                                    const fi_affine64 *a, FI_FN(fi_normal64_scratch) *scratch) {
+    FI_FN(fi_tail_queue) queue = {scratch->queue, 0};
+    for (int64_t i = 0; i < n; i += FI_NORMAL64_BLOCK) {
+        VD64 big_q[FI_ND_IL];
+        VQ64 s[FI_ND_IL];
+#pragma GCC unroll 4
+        for (int j = 0; j < FI_ND_IL; j++) {
+            VQ64 x;
+            memcpy(&x, words + 2 * (i + j * FI_ND), sizeof x);
+            x = FI_WORD_PAIRS_FROM_MEMORY(x); /* first word low, on any byte order */
+            s[j] = x ^ 0x8000000000000000ull;
+            big_q[j] = FI_FN(fi_i64_to_f64v)((VL64)s[j]) + 0.5;
         }
-        VD64 t = (VD64)FI_SQRT_VEC(-FI_FN(fi_log64v)(rr));
-        VD64 zt = FI_FN(fi_ndtri64_tail)(qq, t);
-        for (int lane = 0; lane < m; lane++) {
-            int32_t at = idx[g + lane];
-            z[at] = t[lane] > 5.0 ? fi_ndtri64(q[at], r[at]) : zt[lane];
-        }
+        FI_FN(fi_ndtri64_centre)(big_q, s, scratch->zc + i, scratch->tail + i / FI_ND, &queue);
+    }
+    FI_FN(fi_ndtri64_tails)(&queue, 1);
+    queue.k = 0;
+    for (int64_t i = 0; i < n; i += FI_ND) {
+        VD64 z;
+        memcpy(&z, scratch->zc + i, sizeof z);
+        z = a->loc + a->scale * FI_FN(fi_ndtri64_merge)(z, scratch->tail[i / FI_ND], &queue);
+        if (i + FI_ND <= n) memcpy(out + i, &z, sizeof z);
+        else memcpy(out + i, &z, (size_t)(n - i) * sizeof(double)); /* the last, partial vector */
     }
 }
 
-/* q and r of FI_NORMAL64_BLOCK draws (2 words each), as fi_std_normal64 */
-static inline void FI_FN(fi_normal64_qr)(const uint32_t *words, double *q, double *r) {
+/* Q = 2^64 q and the tail's queue entry (r with q's sign) of one
+ * truncated-normal draw per lane, as
+ * fi_elem_truncnorm_f64: u = fi_unit53 + 2^-54 (the midpoint of the 53-bit
+ * cell; both halves are exact integers in double), p and 1 - p from
+ * Phi(alpha) and its complement.  (2^64 q is exact: q = p - 1/2 is 0 or at
+ * least 2^-54 in magnitude.) */
+static inline void FI_FN(fi_truncnorm64_qr)(const uint32_t *words, const fi_trunc64 *t,
+                                            VD64 *big_q, VQ64 *entry) {
+    VQ64 x;
+    memcpy(&x, words, sizeof x);
+    x = FI_WORD_PAIRS_FROM_MEMORY(x);
+    VD64 hi = FI_FN(fi_i64_to_f64v)((VL64)(x >> 32));
+    VD64 lo = FI_FN(fi_i64_to_f64v)((VL64)((x & 0xFFFFFFFFull) >> 11));
+    VD64 u = (hi * 2097152.0 + lo) * 0x1p-53 + 0x1p-54;
+    VD64 pp = t->p_lo + u * t->width;
+    VD64 pc = t->pc_lo - u * t->width;
+    VD64 rr = FI_SELECT64(pp < pc, pp, pc);
+    *big_q = (pp - 0.5) * 0x1p64;
+    rr = FI_SELECT64(rr > DBL_MIN, rr, DBL_MIN - (VD64){0});
+    *entry = (VQ64)rr | ((VQ64)*big_q & 0x8000000000000000ull); /* the tail's queue entry */
+}
+
+/* The truncated normal of n draws (2n words, in whole blocks; n <=
+ * FI_NORMAL64_MAX): the quantile as above, then loc + scale * flip * z
+ * clamped to [lo, hi], as fi_elem_truncnorm_f64. */
+static void FI_FN(fi_truncnorm64_tile)(const uint32_t *words, int64_t n, double *out,
+                                       const fi_trunc64 *t, FI_FN(fi_normal64_scratch) *scratch) {
+    FI_FN(fi_tail_queue) queue = {scratch->queue, 0};
+    for (int64_t i = 0; i < n; i += FI_NORMAL64_BLOCK) {
+        VD64 big_q[FI_ND_IL];
+        VQ64 entry[FI_ND_IL];
 #pragma GCC unroll 4
-    for (int j = 0; j < FI_ND_IL; j++) {
-        VQ64 x;
-        memcpy(&x, words + 2 * j * FI_ND, sizeof x);
-        x = FI_WORD_PAIRS_FROM_MEMORY(x); /* first word low, on any byte order */
-        VL64 s = (VL64)(x ^ 0x8000000000000000ull);
-        VL64 m = ((VL64)x & (s < 0)) | ((VL64)~x & ~(s < 0));
-        VD64 qq = (FI_FN(fi_i64_to_f64v)(s) + 0.5) * 0x1p-64;
-        VD64 rr = (FI_FN(fi_i64_to_f64v)(m) + 0.5) * 0x1p-64;
-        memcpy(q + j * FI_ND, &qq, sizeof qq);
-        memcpy(r + j * FI_ND, &rr, sizeof rr);
+        for (int j = 0; j < FI_ND_IL; j++)
+            FI_FN(fi_truncnorm64_qr)(words + 2 * (i + j * FI_ND), t, &big_q[j], &entry[j]);
+        FI_FN(fi_ndtri64_centre)(big_q, entry, scratch->zc + i, scratch->tail + i / FI_ND, &queue);
+    }
+    FI_FN(fi_ndtri64_tails)(&queue, 0);
+    queue.k = 0;
+    for (int64_t i = 0; i < n; i += FI_ND) {
+        VD64 z;
+        memcpy(&z, scratch->zc + i, sizeof z);
+        z = FI_FN(fi_ndtri64_merge)(z, scratch->tail[i / FI_ND], &queue);
+        VD64 x = t->loc + t->scale * (t->flip * z);
+        x = FI_SELECT64(x < t->lo, t->lo - (VD64){0}, x);
+        x = FI_SELECT64(x > t->hi, t->hi - (VD64){0}, x);
+        if (i + FI_ND <= n) memcpy(out + i, &x, sizeof x);
+        else memcpy(out + i, &x, (size_t)(n - i) * sizeof(double)); /* the last, partial vector */
     }
 }
 
 #undef FI_SELECT64
+#undef FI_EACH
+#undef FI_TAIL_IL
 #undef VD64
 #undef VL64
 #undef VQ64
