@@ -341,10 +341,9 @@ FI_DEFINE_UNIFORM16_FILL(fill_uniform_f16, FI_FN(fi_narrow_f16))
 FI_DEFINE_UNIFORM16_FILL(fill_uniform_bf16, FI_FN(fi_narrow_bf16))
 #undef FI_DEFINE_UNIFORM16_FILL
 /* float64 normals, a tile at a time (rounded up to whole blocks, as for
- * float32): q and r of every draw, then fi_normal64.h's fi_ndtri64_tile, which
- * computes each lane's tail only where it is needed and leaves PPND16's far
- * tail (one draw in 2^34) to the scalar function: the bits of
- * fi_elem_normal_f64. */
+ * float32) through fi_normal64.h, which computes each lane's tail only where
+ * it is needed and leaves PPND16's far tail (one draw in 2^34) to the scalar
+ * function: the bits of fi_elem_normal_f64 and fi_elem_truncnorm_f64. */
 #define FI_ND FI_W
 #if FI_W == 8
 #define FI_SQRT_VEC(v) _mm512_sqrt_pd((__m512d)(v))

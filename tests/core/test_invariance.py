@@ -173,7 +173,7 @@ def test_float64_normal_far_tail_draws_in_fills():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16, fastinit.bfloat16])
 def test_truncated_normal_tail_lanes_equal_across_isas(a, b, dtype):
     """Stream version 3's truncated normals finish their tail lanes (float32
-    family: |z| > 3.5; float64: the gathered tail lanes, and PPND16's far tail
+    family: |z| > 3.5; float64: the queued tail lanes, and PPND16's far tail
     beyond 5 sigma) apart from the vector path: [3, 4] mixes both kinds of lane
     in one vector, [-9, -8] is all far tail, [-0.5, 40] mostly central."""
     results = {}
