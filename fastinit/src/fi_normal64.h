@@ -224,6 +224,24 @@ typedef unsigned FI_FN(fi_lanes64);
 #endif
 #define FI_LANES64 FI_FN(fi_lanes64)
 
+#if FI_ND == 4 && defined(FI_X86)
+/* AVX2 has no compress or expand: a permutation of 32-bit halves per 4-bit
+ * lane mask does it.  compress[m] moves the lanes in m, in order, to the
+ * front; expand[m] moves the front values to the lanes in m, in order. */
+static const int32_t FI_FN(fi_compress64_lut)[16][8] __attribute__((aligned(32))) = {
+    {0,1,0,1,0,1,0,1}, {0,1,0,1,0,1,0,1}, {2,3,0,1,0,1,0,1}, {0,1,2,3,0,1,0,1},
+    {4,5,0,1,0,1,0,1}, {0,1,4,5,0,1,0,1}, {2,3,4,5,0,1,0,1}, {0,1,2,3,4,5,0,1},
+    {6,7,0,1,0,1,0,1}, {0,1,6,7,0,1,0,1}, {2,3,6,7,0,1,0,1}, {0,1,2,3,6,7,0,1},
+    {4,5,6,7,0,1,0,1}, {0,1,4,5,6,7,0,1}, {2,3,4,5,6,7,0,1}, {0,1,2,3,4,5,6,7},
+};
+static const int32_t FI_FN(fi_expand64_lut)[16][8] __attribute__((aligned(32))) = {
+    {0,1,0,1,0,1,0,1}, {0,1,0,1,0,1,0,1}, {0,1,0,1,0,1,0,1}, {0,1,2,3,0,1,0,1},
+    {0,1,0,1,0,1,0,1}, {0,1,0,1,2,3,0,1}, {0,1,0,1,2,3,0,1}, {0,1,2,3,4,5,0,1},
+    {0,1,0,1,0,1,0,1}, {0,1,0,1,0,1,2,3}, {0,1,0,1,0,1,2,3}, {0,1,2,3,0,1,4,5},
+    {0,1,0,1,0,1,2,3}, {0,1,0,1,2,3,4,5}, {0,1,0,1,2,3,4,5}, {0,1,2,3,4,5,6,7},
+};
+#endif
+
 /* One tile's queue: entries in, the tail values' bits written over them. */
 typedef struct {
     uint64_t *entry;
@@ -240,6 +258,13 @@ static inline FI_LANES64 FI_FN(fi_ndtri64_queue)(VD64 big_q, VQ64 entry, FI_FN(f
                                        _CMP_NLE_UQ);
     _mm512_storeu_si512(queue->entry + queue->k, _mm512_maskz_compress_epi64(tail, (__m512i)entry));
     queue->k += __builtin_popcount((unsigned)tail);
+    return tail;
+#elif FI_ND == 4 && defined(FI_X86)
+    VL64 central = (big_q <= 0.425 * 0x1p64) & (big_q >= -0.425 * 0x1p64);
+    unsigned tail = (unsigned)_mm256_movemask_pd((__m256d)~central);
+    __m256i order = _mm256_load_si256((const __m256i *)FI_FN(fi_compress64_lut)[tail]);
+    _mm256_storeu_si256((__m256i *)(queue->entry + queue->k), _mm256_permutevar8x32_epi32((__m256i)entry, order));
+    queue->k += __builtin_popcount(tail);
     return tail;
 #else
     unsigned tail = 0;
@@ -322,6 +347,13 @@ static inline VD64 FI_FN(fi_ndtri64_merge)(VD64 zc, FI_LANES64 tail, FI_FN(fi_ta
     VD64 z = (VD64)_mm512_mask_expand_pd((__m512d)zc, tail, next);
     queue->k += __builtin_popcount((unsigned)tail);
     return z;
+#elif FI_ND == 4 && defined(FI_X86)
+    __m256i next = _mm256_loadu_si256((const __m256i *)(queue->entry + queue->k));
+    __m256i order = _mm256_load_si256((const __m256i *)FI_FN(fi_expand64_lut)[tail]);
+    VD64 placed = (VD64)_mm256_permutevar8x32_epi32(next, order);
+    VL64 in_tail = ((VL64){1, 2, 4, 8} & (int64_t)tail) != 0;
+    queue->k += __builtin_popcount(tail);
+    return FI_SELECT64(in_tail, placed, zc);
 #else
     int64_t at = queue->k;
     VQ64 z = (VQ64)zc;
