@@ -409,10 +409,14 @@ static void FI_FN(fi_normal64_tile)(const uint32_t *words, int64_t n, double *ou
     }
     FI_FN(fi_ndtri64_tails)(&queue, 1);
     queue.k = 0;
+    /* standard_normal: loc + scale * z is z itself (z is never 0, so not
+     * even a signed zero changes) */
+    const int standard = a->loc == 0.0 && a->scale == 1.0;
     for (int64_t i = 0; i < n; i += FI_ND) {
         VD64 z;
         memcpy(&z, scratch->zc + i, sizeof z);
-        z = a->loc + a->scale * FI_FN(fi_ndtri64_merge)(z, scratch->tail[i / FI_ND], &queue);
+        z = FI_FN(fi_ndtri64_merge)(z, scratch->tail[i / FI_ND], &queue);
+        if (!standard) z = a->loc + a->scale * z;
         if (i + FI_ND <= n) memcpy(out + i, &z, sizeof z);
         else memcpy(out + i, &z, (size_t)(n - i) * sizeof(double)); /* the last, partial vector */
     }
