@@ -254,6 +254,15 @@ cdef void _unpack_params(dict params, fi_params *p):
     p.int_range = params.get("int_range", 0)
 
 
+def pack_params(dict params):
+    """The kernel parameters ``params`` (as ``fill`` takes them) as the bytes of
+    the C struct ``fi_params``: what ``fastinit.Philox4x32``'s one-call small
+    draws pass to ``fi_fill`` (a checked draw's parameters are packed once)."""
+    cdef fi_params p
+    _unpack_params(params, &p)
+    return (<char *>&p)[:sizeof(fi_params)]
+
+
 def narrow(int dtype, cnp.ndarray values, cnp.ndarray out):
     """float32 ``values`` -> uint16 bits of float16 (``F16``) or bfloat16 (``BF16``)
     in ``out``, rounded to nearest even by the active ISA's kernels (for tests)."""

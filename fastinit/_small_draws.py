@@ -1,0 +1,128 @@
+"""NumPy's small calls, checked once and then made in one call into the bit generator.
+
+A loop of ``rng.normal(0.0, 2.0)`` or ``rng.integers(0, 10, size=100)`` costs
+its Python overhead, not its numbers: NumPy answers such a call in well under
+a microsecond or two.  The general path of a fastinit draw resolves
+``(size, dtype, out)``, checks the parameters, picks a thread count and
+enters the core; here the first call with given (method, dtype, parameters)
+does those checks by the same rules (the method table's ``FillMethod.target`` and
+``FillMethod.kernel_params``) and remembers the outcome as a
+:class:`SmallPlan`.  Every later call with the same arguments goes straight
+to ``Philox4x32.reserve_one`` (one value) or ``reserve_new`` (a new array of
+up to :data:`SMALL_DRAW` elements, which also checks the size), on the
+calling thread.  The values are
+those of the general path at the same stream position (the kernels are the
+same; a test compares them).
+
+What is not planned takes the general path, which raises the errors: bad
+parameters, arrays as parameters, ``out=``, ``n_threads=``, empty or large
+sizes, float16/bfloat16 and non-native byte orders.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, NamedTuple, Optional
+
+from . import _core
+
+__all__ = ["SMALL_DRAW", "SmallPlan", "small_plan"]
+
+#: Draws of at most this many elements are filled on the calling thread in
+#: one call into the bit generator (no thread resolution, no OpenMP region):
+#: their cost is the Python call, not the numbers.
+SMALL_DRAW = 4096
+
+#: Kernel dtypes whose single value ``Philox4x32.reserve_one`` returns.
+_ONE_VALUE_DTYPES = frozenset((_core.F32, _core.F64, _core.U8, _core.U16, _core.U32, _core.U64))
+_EXACT_TYPES = frozenset((int, bool))
+
+
+class SmallPlan(NamedTuple):
+    """One checked (method, dtype, parameters) of a small call."""
+
+    kind: int
+    kernel_dtype: int
+    words_per_element: int
+    typenum: int
+    #: the checked kernel parameters, packed (``fastinit._core.pack_params``)
+    packed: bytes
+    #: the value a scalar call returns, from ``reserve_one``'s; None: as it is
+    #: (a Python float)
+    scalar: Optional[Callable[[int], Any]]
+    #: positions of the parameters that are float zeros: a -0.0 given there
+    #: must not use this plan
+    zero_parameters: tuple[int, ...]
+
+
+def _python_integer(dtype: Any) -> Callable[[int], Any]:
+    """The Python value (as ``ndarray.item()`` gives it) of an integer kernel's bits."""
+    if dtype.kind == "b":
+        return bool
+    if dtype.kind == "u":
+        return int
+    bits = dtype.itemsize * 8
+    sign, wrap = 1 << (bits - 1), 1 << bits
+    return lambda word: word - wrap if word & sign else word
+
+
+# (method, dtype argument, parameter values..., their types...) -> SmallPlan
+_PLANS: dict = {}
+_MAX_PLANS = 1024
+
+
+def small_plan(spec: Any, dtype: Any, values: tuple, *,
+               _copysign: Callable[[float, float], float] = math.copysign) -> Optional[SmallPlan]:
+    """The plan of the small calls of ``spec`` (a ``fastinit._methods.FillMethod``)
+    with parameter ``values`` (all of them, in the order of ``spec.params``)
+    and ``dtype``; None when the general path must take the call (it then
+    raises for bad arguments)."""
+    try:
+        # the types too: True == 1 and 2.0 == 2, but not every type is accepted
+        plan = _PLANS[spec.name, dtype, values, (*map(type, values),)]
+    except KeyError:
+        return _new_plan(spec, dtype, values)
+    except TypeError:  # unhashable: an array or a list
+        return None
+    for i in plan.zero_parameters:  # the plan is +0.0's (same key), not -0.0's
+        if _copysign(1.0, values[i]) < 0:
+            return None
+    return plan
+
+
+def _new_plan(spec: Any, dtype: Any, values: tuple) -> Optional[SmallPlan]:
+    names = [name for name, _ in spec.params]
+    if len(names) != len(values):
+        raise TypeError(f"{spec.name} takes the parameters {names}, got {len(values)} values")
+    try:
+        dt = spec.target(None, dtype, None).dtype
+        kdtype = spec.kernel_dtype(dt)
+        if kdtype not in _ONE_VALUE_DTYPES or not dt.isnative:
+            return None
+        kparams = spec.kernel_params(dt, dict(zip(names, values)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    scalar = _python_integer(dt) if dt.kind in "biu" else None
+    plan = SmallPlan(spec.kind, kdtype, spec.words_per_element(dt), dt.num,
+                     _core.pack_params(kparams), scalar,
+                     tuple(i for i, v in enumerate(values) if _is_real_zero(v)))
+    # -0.0 == 0.0 and hashes alike, but NumPy refuses a scale of -0.0 and a
+    # loc of -0.0 can give other signs of zero: only +0.0's plan is kept
+    if not any(map(_is_negative_zero, values)):
+        if len(_PLANS) >= _MAX_PLANS:
+            _PLANS.clear()
+        _PLANS[spec.name, dtype, values, (*map(type, values),)] = plan
+    return plan
+
+
+def _is_real_zero(value: Any) -> bool:
+    """A zero that may carry a sign (not an int or bool)."""
+    return type(value) not in _EXACT_TYPES and value == 0
+
+
+def _is_negative_zero(value: Any) -> bool:
+    if not _is_real_zero(value):
+        return False
+    try:
+        return math.copysign(1.0, float(value)) < 0
+    except (TypeError, ValueError):
+        return True  # unknown: never cached
