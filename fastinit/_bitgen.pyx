@@ -42,6 +42,11 @@ __all__ = ["Philox4x32", "BUFFER_WORDS"]
 cdef extern from "Python.h":
     void PyErr_SetString(object type, const char *message)
 
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
+from libc.math cimport signbit
+
 ctypedef int (*fill_flat_t)(int kind, int dtype, uint32_t key0, uint32_t key1,
                             uint32_t stream0, uint32_t stream1, uint64_t word0, int64_t n,
                             void *out, double loc, double scale) noexcept nogil
@@ -483,6 +488,47 @@ cdef class Philox4x32(BitGenerator):
         if dtype == _U32:
             return (<uint32_t *>data)[0]
         return bits
+
+    def draw_small(self, dict plans, object make_plan, str method, object dtype,
+                   tuple values, object size, int64_t max_elements):
+        """NumPy's small calls in compiled code: one value (``size`` None) or a
+        new array of ``size`` (at most ``max_elements``) of ``method`` with
+        parameter ``values`` and ``dtype``, by the plan (a
+        ``fastinit._small_draws.SmallPlan``) that ``plans`` holds for them.
+
+        A call not seen before asks ``make_plan(key, method, dtype, values)``,
+        which checks it, may store the plan in ``plans`` under ``key`` and
+        returns it, or None.  Returns None, drawing nothing, when there is no
+        plan (unhashable or refused arguments: the caller's general path
+        raises), when ``size`` is not a small size of Python ints, or when a
+        -0.0 stands where the plan was made for +0.0.
+        """
+        cdef Py_ssize_t i, n = len(values)
+        cdef tuple types = PyTuple_New(n)
+        for i in range(n):
+            kind_of = type(values[i])
+            Py_INCREF(kind_of)
+            PyTuple_SET_ITEM(types, i, kind_of)
+        # the types too: True == 1 and 2.0 == 2, but not every type is accepted
+        key = (method, dtype, values, types)
+        try:
+            plan = plans.get(key)
+        except TypeError:  # unhashable: an array or a list
+            return None
+        if plan is None:
+            plan = make_plan(key, method, dtype, values)
+            if plan is None:
+                return None
+        cdef tuple fields = <tuple>plan  # a NamedTuple: a tuple subclass
+        for i in fields[6]:  # zero_parameters: the plan is +0.0's, not -0.0's
+            if signbit(<double>values[i]):
+                return None
+        cdef int kind = fields[0], dtype_code = fields[1], words_per_element = fields[2]
+        if size is None:
+            value = self.reserve_one(kind, dtype_code, words_per_element, fields[4])
+            return value if fields[5] is None else fields[5](value)
+        return self.reserve_new(kind, dtype_code, words_per_element, size, fields[3],
+                                fields[4], max_elements)
 
     # ------------------------------------------------------- NumPy's API --
     def spawn(self, n_children):

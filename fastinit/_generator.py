@@ -1,7 +1,7 @@
 """The NumPy-style Generator over fastinit's Philox4x32-10 streams."""
 from __future__ import annotations
 
-import math
+import functools
 from collections.abc import Mapping
 from typing import Any, Optional, Union
 
@@ -12,7 +12,7 @@ from ._bitgen import Philox4x32
 from ._limits import BLOCK_WORDS, check_position, check_stream_end
 from ._methods import METHODS, get_method, integer_limits
 from ._numpy_methods import NumPyMethods
-from ._small_draws import SMALL_DRAW, small_plan
+from ._small_draws import SMALL_DRAW, SMALL_PLANS, make_plan
 from ._validation import SizeLike, finish_torch_out, integer, piece_rows, torch_out_array
 
 # The largest |standard variate| each location-scale kernel draws, per
@@ -20,7 +20,7 @@ from ._validation import SizeLike, finish_torch_out, integer, piece_rows, torch_
 _NORMAL_REACH = (6.4, 9.2)
 _LOG_REACH = (23.0, 45.1)
 
-_INF = float("inf")
+_MAKE_PLAN = functools.partial(make_plan, methods=METHODS)
 #: the packed parameters of the unit draws (random(), standard_normal())
 _UNIT_PARAMS = _core.pack_params({})
 _NPY_FLOAT64 = np.dtype(np.float64).num
@@ -234,16 +234,8 @@ class Generator(NumPyMethods):
         elements) in one call into the bit generator; ``None`` when the call
         is not one (the general path takes it).  ``values``: the method's
         parameters, all of them, in its order.  See ``fastinit._small_draws``."""
-        plan = small_plan(METHODS[method], dtype, values)
-        if plan is None:
-            return None
-        if size is None:
-            value = self._bit_generator.reserve_one(plan.kind, plan.kernel_dtype,
-                                                    plan.words_per_element, plan.packed)
-            return value if plan.scalar is None else plan.scalar(value)
-        return self._bit_generator.reserve_new(plan.kind, plan.kernel_dtype,
-                                               plan.words_per_element, size, plan.typenum,
-                                               plan.packed, SMALL_DRAW)
+        return self._bit_generator.draw_small(SMALL_PLANS, _MAKE_PLAN, method, dtype, values,
+                                              size, SMALL_DRAW)
 
     def _draw(self, method: str, size: SizeLike, dtype: Any, out: Optional[np.ndarray],
               n_threads: Optional[int], **params: Any) -> Any:

@@ -1,18 +1,18 @@
 """NumPy's small calls, checked once and then made in one call into the bit generator.
 
 A loop of ``rng.normal(0.0, 2.0)`` or ``rng.integers(0, 10, size=100)`` costs
-its Python overhead, not its numbers: NumPy answers such a call in well under
-a microsecond or two.  The general path of a fastinit draw resolves
+its Python overhead, not its numbers: NumPy answers such a call in half a
+microsecond to a microsecond.  The general path of a fastinit draw resolves
 ``(size, dtype, out)``, checks the parameters, picks a thread count and
-enters the core; here the first call with given (method, dtype, parameters)
-does those checks by the same rules (the method table's ``FillMethod.target`` and
-``FillMethod.kernel_params``) and remembers the outcome as a
-:class:`SmallPlan`.  Every later call with the same arguments goes straight
-to ``Philox4x32.reserve_one`` (one value) or ``reserve_new`` (a new array of
-up to :data:`SMALL_DRAW` elements, which also checks the size), on the
-calling thread.  The values are
-those of the general path at the same stream position (the kernels are the
-same; a test compares them).
+enters the core.  For a small call (one value, or a new array of up to
+:data:`SMALL_DRAW` elements) ``Generator`` asks ``Philox4x32.draw_small``
+instead, which looks the call's (method, dtype, parameters) up in
+:data:`SMALL_PLANS`; the first time, :func:`make_plan` checks them by the
+general rules (the method table's ``FillMethod.target`` and
+``FillMethod.kernel_params``) and remembers the outcome, a :class:`SmallPlan`.
+From then on the call is one dictionary lookup and one kernel call, on the
+calling thread, in compiled code.  The values are those of the general path
+at the same stream position (the kernels are the same; a test compares them).
 
 What is not planned takes the general path, which raises the errors: bad
 parameters, arrays as parameters, ``out=``, ``n_threads=``, empty or large
@@ -21,11 +21,12 @@ sizes, float16/bfloat16 and non-native byte orders.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, Callable, NamedTuple, Optional
 
 from . import _core
 
-__all__ = ["SMALL_DRAW", "SmallPlan", "small_plan"]
+__all__ = ["SMALL_DRAW", "SmallPlan", "SMALL_PLANS", "MAX_PLANS", "make_plan"]
 
 #: Draws of at most this many elements are filled on the calling thread in
 #: one call into the bit generator (no thread resolution, no OpenMP region):
@@ -38,7 +39,10 @@ _EXACT_TYPES = frozenset((int, bool))
 
 
 class SmallPlan(NamedTuple):
-    """One checked (method, dtype, parameters) of a small call."""
+    """One checked (method, dtype, parameters) of a small call.
+
+    ``Philox4x32.draw_small`` reads its fields by position.
+    """
 
     kind: int
     kernel_dtype: int
@@ -65,34 +69,24 @@ def _python_integer(dtype: Any) -> Callable[[int], Any]:
     return lambda word: word - wrap if word & sign else word
 
 
-# (method, dtype argument, parameter values..., their types...) -> SmallPlan
-_PLANS: dict = {}
-_MAX_PLANS = 1024
+#: The plans made so far, by the key ``Philox4x32.draw_small`` builds: (method,
+#: dtype argument, parameter values, their types).  Cleared when it holds
+#: MAX_PLANS (a loop over ever-new parameters must not grow it without end).
+SMALL_PLANS: dict = {}
+MAX_PLANS = 1024
 
 
-def small_plan(spec: Any, dtype: Any, values: tuple, *,
-               _copysign: Callable[[float, float], float] = math.copysign) -> Optional[SmallPlan]:
-    """The plan of the small calls of ``spec`` (a ``fastinit._methods.FillMethod``)
-    with parameter ``values`` (all of them, in the order of ``spec.params``)
-    and ``dtype``; None when the general path must take the call (it then
-    raises for bad arguments)."""
-    try:
-        # the types too: True == 1 and 2.0 == 2, but not every type is accepted
-        plan = _PLANS[spec.name, dtype, values, (*map(type, values),)]
-    except KeyError:
-        return _new_plan(spec, dtype, values)
-    except TypeError:  # unhashable: an array or a list
-        return None
-    for i in plan.zero_parameters:  # the plan is +0.0's (same key), not -0.0's
-        if _copysign(1.0, values[i]) < 0:
-            return None
-    return plan
-
-
-def _new_plan(spec: Any, dtype: Any, values: tuple) -> Optional[SmallPlan]:
+def make_plan(key: tuple, method: str, dtype: Any, values: tuple, *,
+              methods: Mapping[str, Any]) -> Optional[SmallPlan]:
+    """Check ``method(*values, dtype=dtype)`` by the general rules and return its
+    plan, remembered in :data:`SMALL_PLANS` under ``key``; None when the general
+    path must take the call (it then raises for bad arguments).  ``values``
+    are all of the method's parameters, in the order of its ``params`` in
+    ``methods`` (the method table, ``fastinit._methods.METHODS``)."""
+    spec = methods[method]
     names = [name for name, _ in spec.params]
     if len(names) != len(values):
-        raise TypeError(f"{spec.name} takes the parameters {names}, got {len(values)} values")
+        raise TypeError(f"{method} takes the parameters {names}, got {len(values)} values")
     try:
         dt = spec.target(None, dtype, None).dtype
         kdtype = spec.kernel_dtype(dt)
@@ -106,11 +100,12 @@ def _new_plan(spec: Any, dtype: Any, values: tuple) -> Optional[SmallPlan]:
                      _core.pack_params(kparams), scalar,
                      tuple(i for i, v in enumerate(values) if _is_real_zero(v)))
     # -0.0 == 0.0 and hashes alike, but NumPy refuses a scale of -0.0 and a
-    # loc of -0.0 can give other signs of zero: only +0.0's plan is kept
+    # loc of -0.0 can give other signs of zero: only +0.0's plan is kept, and
+    # draw_small does not use it for a -0.0 at one of its zero_parameters
     if not any(map(_is_negative_zero, values)):
-        if len(_PLANS) >= _MAX_PLANS:
-            _PLANS.clear()
-        _PLANS[spec.name, dtype, values, (*map(type, values),)] = plan
+        if len(SMALL_PLANS) >= MAX_PLANS:
+            SMALL_PLANS.clear()
+        SMALL_PLANS[key] = plan
     return plan
 
 
