@@ -497,8 +497,8 @@ cdef class Philox4x32(BitGenerator):
         ``fastinit._small_draws.SmallPlan``) that ``plans`` holds for them.
 
         A call not seen before asks ``make_plan(key, method, dtype, values)``,
-        which checks it, may store the plan in ``plans`` under ``key`` and
-        returns it, or None.  Returns None, drawing nothing, when there is no
+        which checks it, may store the plan in ``plans`` under ``key`` (False:
+        never one) and returns it, or None.  Returns None, drawing nothing, when there is no
         plan (unhashable or refused arguments: the caller's general path
         raises), when ``size`` is not a small size of Python ints, or when a
         -0.0 stands where the plan was made for +0.0.
@@ -519,6 +519,8 @@ cdef class Philox4x32(BitGenerator):
             plan = make_plan(key, method, dtype, values)
             if plan is None:
                 return None
+        elif plan is False:  # known to take the general path (float16, ...)
+            return None
         cdef tuple fields = <tuple>plan  # a NamedTuple: a tuple subclass
         for i in fields[6]:  # zero_parameters: the plan is +0.0's, not -0.0's
             if signbit(<double>values[i]):

@@ -70,8 +70,9 @@ def _python_integer(dtype: Any) -> Callable[[int], Any]:
 
 
 #: The plans made so far, by the key ``Philox4x32.draw_small`` builds: (method,
-#: dtype argument, parameter values, their types).  Cleared when it holds
-#: MAX_PLANS (a loop over ever-new parameters must not grow it without end).
+#: dtype argument, parameter values, their types); False for calls that always
+#: take the general path.  Cleared when it holds MAX_PLANS (a loop over
+#: ever-new parameters must not grow it without end).
 SMALL_PLANS: dict = {}
 MAX_PLANS = 1024
 
@@ -91,6 +92,10 @@ def make_plan(key: tuple, method: str, dtype: Any, values: tuple, *,
         dt = spec.target(None, dtype, None).dtype
         kdtype = spec.kernel_dtype(dt)
         if kdtype not in _ONE_VALUE_DTYPES or not dt.isnative:
+            # float16, bfloat16, a byte-swapped dtype: always the general path,
+            # which this remembers (False) so that such calls do not come back here
+            if len(SMALL_PLANS) < MAX_PLANS and not any(map(_is_negative_zero, values)):
+                SMALL_PLANS[key] = False
             return None
         kparams = spec.kernel_params(dt, dict(zip(names, values)))
     except (TypeError, ValueError, OverflowError):

@@ -129,3 +129,19 @@ def test_sizes_the_one_call_path_declines_behave_as_numpy(size):
         return
     got = ours.random(size)
     assert got.shape == expected.shape and got.dtype == expected.dtype
+
+
+@pytest.mark.parametrize("dtype", [np.float16, "bfloat16", np.dtype(">f8")], ids=str)
+def test_dtypes_without_a_plan_keep_the_general_paths_values(dtype):
+    """float16/bfloat16 (and byte-swapped) small calls are remembered as "general
+    path" and still give its values, also the second time."""
+    rng = fastinit.default_rng(21)
+    for _ in range(2):
+        position = rng.position
+        try:
+            got = rng.standard_normal(6, dtype=dtype)
+        except (TypeError, ValueError):  # a byte-swapped dtype is refused, every time
+            assert np.dtype(dtype).byteorder == ">"
+            continue
+        want = rng.fill_at("standard_normal", np.empty(6, got.dtype), position=position)
+        assert got.tobytes() == want.tobytes()
