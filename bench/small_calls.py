@@ -26,6 +26,11 @@ CASES = [
     ("uniform(1.0, 2.0, 1000)", lambda g: g.uniform(1.0, 2.0, 1000)),
     ("integers(0, 10)", lambda g: g.integers(0, 10)),
     ("integers(0, 10, 1000)", lambda g: g.integers(0, 10, 1000)),
+    ("integers(0, 10, 100, int32)", lambda g: g.integers(0, 10, 100, dtype=np.int32)),
+    ("standard_exponential()", lambda g: g.standard_exponential()),
+    ("exponential(2.0, 1000)", lambda g: g.exponential(2.0, 1000)),
+    ("laplace(0.0, 1.0)", lambda g: g.laplace(0.0, 1.0)),
+    ("lognormal(0.0, 1.0, 1000)", lambda g: g.lognormal(0.0, 1.0, 1000)),
     ("poisson(3.0)", lambda g: g.poisson(3.0)),
     ("choice(100)", lambda g: g.choice(100)),
 ]

@@ -26,8 +26,8 @@ import threading
 import numpy as np
 
 from cpython.pycapsule cimport PyCapsule_New
-from libc.stdint cimport uint32_t, uint64_t, int64_t, uintptr_t
-from libc.string cimport memset
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int64_t, uintptr_t
+from libc.string cimport memcpy, memset
 from numpy.random cimport BitGenerator, bitgen_t
 cimport numpy as cnp
 
@@ -42,6 +42,11 @@ __all__ = ["Philox4x32", "BUFFER_WORDS"]
 cdef extern from "Python.h":
     void PyErr_SetString(object type, const char *message)
 
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
+from libc.math cimport signbit
+
 ctypedef int (*fill_flat_t)(int kind, int dtype, uint32_t key0, uint32_t key1,
                             uint32_t stream0, uint32_t stream1, uint64_t word0, int64_t n,
                             void *out, double loc, double scale) noexcept nogil
@@ -50,8 +55,8 @@ cdef extern from "fi_kernels.h":
     ctypedef struct fi_stream:
         uint32_t key[2]
         uint32_t stream[2]
-    ctypedef struct fi_params:
-        double loc, scale, clamp_lo, clamp_hi
+    ctypedef struct fi_params:  # its layout is C's: packed by fastinit._core.pack_params
+        pass
 
 ctypedef int (*fill_t)(int kind, int dtype, const fi_stream *s, uint64_t word0, int64_t n,
                        void *out, const fi_params *p) noexcept nogil
@@ -60,22 +65,33 @@ ctypedef int (*fill_t)(int kind, int dtype, const fi_stream *s, uint64_t word0, 
 # (kind 0 = raw, dtype 0 = uint32), the struct one for small draws.
 cdef fill_flat_t _fill_flat = <fill_flat_t><uintptr_t>_core.fill_flat_address()
 cdef fill_t _fill = <fill_t><uintptr_t>_core.fill_address()
-cdef double _INF = float("inf")
 
 
 cdef inline void _small_fill(fi_bitgen_state *st, int kind, int dtype, uint64_t word0,
-                             int64_t n, void *out, double loc, double scale,
-                             double clamp_lo, double clamp_hi) noexcept nogil:
-    """n elements of a draw starting at stream word ``word0`` (loc/scale/clamps)."""
+                             int64_t n, void *out, const fi_params *p) noexcept nogil:
+    """n elements of a draw starting at stream word ``word0``."""
     cdef fi_stream s
-    cdef fi_params p
-    memset(&p, 0, sizeof(p))
     s.key[0], s.key[1] = st.key[0], st.key[1]
     s.stream[0], s.stream[1] = st.stream[0], st.stream[1]
-    p.loc, p.scale, p.clamp_lo, p.clamp_hi = loc, scale, clamp_lo, clamp_hi
-    _fill(kind, dtype, &s, word0, n, out, &p)
+    _fill(kind, dtype, &s, word0, n, out, p)
+
+
+cdef inline int _unpack(bytes packed, fi_params *p) except -1:
+    """Copy the ``fi_params`` packed by ``fastinit._core.pack_params`` into ``p``."""
+    if len(packed) != sizeof(fi_params):
+        raise ValueError(f"params must be the {sizeof(fi_params)} bytes of "
+                         f"fastinit._core.pack_params, got {len(packed)} bytes")
+    memcpy(p, <const char *>packed, sizeof(fi_params))
+    return 0
+
+
 cdef int _RAW = _core.RAW
 cdef int _U32 = _core.U32
+cdef int _U8 = _core.U8
+cdef int _U16 = _core.U16
+cdef int _U64 = _core.U64
+cdef int _F32 = _core.F32
+cdef int _F64 = _core.F64
 
 cdef enum:
     # Blocks per refill: 4 KiB of words, in L1.  Large enough that the SIMD
@@ -372,14 +388,21 @@ cdef class Philox4x32(BitGenerator):
         return self._take(n)
 
     def reserve_and_fill(self, int kind, int dtype, int words_per_element, cnp.ndarray out,
-                         double loc, double scale, double clamp_lo=-_INF,
-                         double clamp_hi=_INF):
+                         bytes params):
         """Reserve the words of ``out.size`` elements and fill ``out`` on this thread.
 
         For small draws: one call instead of ``reserve`` and the parallel
         fill.  ``out`` must be C-contiguous, writeable and of the dtype the
-        kernel writes (the caller has checked it).  Returns the first block.
+        kernel writes, and ``params`` the packed checked parameters
+        (``fastinit._core.pack_params``); the caller has checked both.
+        Returns the first block.
         """
+        return self._reserve_and_fill(kind, dtype, words_per_element, out, params)
+
+    cdef uint64_t _reserve_and_fill(self, int kind, int dtype, int words_per_element,
+                                    cnp.ndarray out, bytes params) except? 0xFFFFFFFFFFFFFFFF:
+        cdef fi_params p
+        _unpack(params, &p)
         cdef int64_t n = out.size
         cdef uint64_t start = self._take(<uint64_t>n * words_per_element)
         cdef fi_bitgen_state *st = &self.rng_state
@@ -388,51 +411,126 @@ cdef class Philox4x32(BitGenerator):
         if n == 0:
             return start
         with nogil:
-            _small_fill(st, kind, dtype, word0, n, data, loc, scale, clamp_lo, clamp_hi)
+            _small_fill(st, kind, dtype, word0, n, data, &p)
         return start
 
     def reserve_new(self, int kind, int dtype, int words_per_element, object shape,
-                    int typenum, double loc, double scale, double clamp_lo=-_INF,
-                    double clamp_hi=_INF):
-        """A new array of ``shape`` (ints) and NumPy type number ``typenum``,
-        reserved and filled on this thread: :meth:`reserve_and_fill` without
-        the Python-level allocation, for small draws."""
+                    int typenum, bytes params, int64_t max_elements):
+        """A new array of ``shape`` and NumPy type number ``typenum``, reserved
+        and filled on this thread: :meth:`reserve_and_fill` without the
+        Python-level allocation, for NumPy's small calls.
+
+        ``shape`` is an int or a tuple of ints; anything else (NumPy or bool
+        integers, negative sizes), no element, or more than ``max_elements``
+        returns None without drawing: the caller's general path takes it.
+        """
         cdef cnp.npy_intp dims[32]
         cdef int nd, i
+        cdef int64_t count = 1
         if type(shape) is int:
+            if not 0 < shape <= max_elements:
+                return None
             nd = 1
             dims[0] = shape
-        else:
-            nd = len(shape)
-            if nd > 32:
-                raise ValueError(f"size has {nd} dimensions, more than 32")
+            count = shape
+        elif type(shape) is tuple and 0 < len(<tuple>shape) <= 32:
+            nd = len(<tuple>shape)
             for i in range(nd):
-                dims[i] = shape[i]
+                n = (<tuple>shape)[i]
+                if type(n) is not int or not 0 <= n <= max_elements:
+                    return None
+                dims[i] = n
+                count *= dims[i]
+                if count > max_elements:  # stays below 2**63: each factor is small
+                    return None
+            if count == 0:
+                return None
+        else:
+            return None
         cdef cnp.ndarray out = cnp.PyArray_EMPTY(nd, dims, typenum, 0)
-        self.reserve_and_fill(kind, dtype, words_per_element, out, loc, scale, clamp_lo,
-                              clamp_hi)
+        self._reserve_and_fill(kind, dtype, words_per_element, out, params)
         return out
 
-    def reserve_one(self, int kind, int dtype, int words_per_element, double loc,
-                    double scale, double clamp_lo=-_INF, double clamp_hi=_INF):
-        """Reserve and compute one element of a float64 (``dtype`` 2), float32
-        (1) or raw uint32 (0) draw; return it as a Python float (int for raw).
+    def reserve_one(self, int kind, int dtype, int words_per_element, bytes params):
+        """Reserve and compute one element of a draw; return it as a Python float
+        (float64 and float32 kernels) or int (the unsigned bits of an integer
+        kernel: uint8, uint16, uint32, uint64).
 
         The scalar call (``rng.random()``) without allocating an array: the
         element is the one a draw of size 1 at the same position gives.
         """
+        cdef fi_params p
+        _unpack(params, &p)
         cdef double value64 = 0.0
         cdef float value32 = 0.0
-        cdef uint32_t word = 0
-        cdef void *data = &value64 if dtype == 2 else (&value32 if dtype == 1 else &word)
-        if dtype not in (0, 1, 2):
-            raise ValueError(f"reserve_one draws float64, float32 or uint32, not dtype {dtype}")
+        cdef uint64_t bits = 0  # an integer kernel writes its low bytes (little-endian)
+        cdef void *data
+        if dtype == _F64:
+            data = &value64
+        elif dtype == _F32:
+            data = &value32
+        elif dtype in (_U32, _U8, _U16, _U64):
+            data = &bits
+        else:
+            raise ValueError(f"reserve_one draws float64, float32 or unsigned integers, "
+                             f"not kernel dtype {dtype}")
         cdef uint64_t start = self._take(words_per_element)
         cdef fi_bitgen_state *st = &self.rng_state
-        _small_fill(st, kind, dtype, start * 4, 1, data, loc, scale, clamp_lo, clamp_hi)
-        if dtype == 2:
+        _small_fill(st, kind, dtype, start * 4, 1, data, &p)
+        if dtype == _F64:
             return value64
-        return value32 if dtype == 1 else word
+        if dtype == _F32:
+            return value32
+        if dtype == _U8:
+            return (<uint8_t *>data)[0]
+        if dtype == _U16:
+            return (<uint16_t *>data)[0]
+        if dtype == _U32:
+            return (<uint32_t *>data)[0]
+        return bits
+
+    def draw_small(self, dict plans, object make_plan, str method, object dtype,
+                   tuple values, object size, int64_t max_elements):
+        """NumPy's small calls in compiled code: one value (``size`` None) or a
+        new array of ``size`` (at most ``max_elements``) of ``method`` with
+        parameter ``values`` and ``dtype``, by the plan (a
+        ``fastinit._small_draws.SmallPlan``) that ``plans`` holds for them.
+
+        A call not seen before asks ``make_plan(key, method, dtype, values)``,
+        which checks it, may store the plan in ``plans`` under ``key`` (False:
+        never one) and returns it, or None.  Returns None, drawing nothing, when there is no
+        plan (unhashable or refused arguments: the caller's general path
+        raises), when ``size`` is not a small size of Python ints, or when a
+        -0.0 stands where the plan was made for +0.0.
+        """
+        cdef Py_ssize_t i, n = len(values)
+        cdef tuple types = PyTuple_New(n)
+        for i in range(n):
+            kind_of = type(values[i])
+            Py_INCREF(kind_of)
+            PyTuple_SET_ITEM(types, i, kind_of)
+        # the types too: True == 1 and 2.0 == 2, but not every type is accepted
+        key = (method, dtype, values, types)
+        try:
+            plan = plans.get(key)
+        except TypeError:  # unhashable: an array or a list
+            return None
+        if plan is None:
+            plan = make_plan(key, method, dtype, values)
+            if plan is None:
+                return None
+        elif plan is False:  # known to take the general path (float16, ...)
+            return None
+        cdef tuple fields = <tuple>plan  # a NamedTuple: a tuple subclass
+        for i in fields[6]:  # zero_parameters: the plan is +0.0's, not -0.0's
+            if signbit(<double>values[i]):
+                return None
+        cdef int kind = fields[0], dtype_code = fields[1], words_per_element = fields[2]
+        if size is None:
+            value = self.reserve_one(kind, dtype_code, words_per_element, fields[4])
+            return value if fields[5] is None else fields[5](value)
+        return self.reserve_new(kind, dtype_code, words_per_element, size, fields[3],
+                                fields[4], max_elements)
 
     # ------------------------------------------------------- NumPy's API --
     def spawn(self, n_children):

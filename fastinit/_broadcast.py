@@ -43,9 +43,13 @@ FillStandard = Callable[[str, np.ndarray], Any]
 RawWords = Callable[[int], np.ndarray]
 
 
+_SCALAR_TYPES = frozenset((float, int, bool))
+
+
 def has_array(*values: Any) -> bool:
     """True when any value has a dimension (NumPy's test for its array path)."""
-    return any(np.ndim(v) > 0 for v in values)
+    # Python numbers first: np.ndim costs a microsecond, a scalar call little more
+    return any(type(v) not in _SCALAR_TYPES and np.ndim(v) > 0 for v in values)
 
 
 def _as_real_array(value: Any, argname: str) -> np.ndarray:

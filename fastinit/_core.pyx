@@ -254,6 +254,15 @@ cdef void _unpack_params(dict params, fi_params *p):
     p.int_range = params.get("int_range", 0)
 
 
+def pack_params(dict params):
+    """The kernel parameters ``params`` (as ``fill`` takes them) as the bytes of
+    the C struct ``fi_params``: what ``fastinit.Philox4x32``'s one-call small
+    draws pass to ``fi_fill`` (a checked draw's parameters are packed once)."""
+    cdef fi_params p
+    _unpack_params(params, &p)
+    return (<char *>&p)[:sizeof(fi_params)]
+
+
 def narrow(int dtype, cnp.ndarray values, cnp.ndarray out):
     """float32 ``values`` -> uint16 bits of float16 (``F16``) or bfloat16 (``BF16``)
     in ``out``, rounded to nearest even by the active ISA's kernels (for tests)."""
@@ -397,6 +406,30 @@ def exp_inplace(cnp.ndarray values):
     with nogil:
         fi_exp_array(dtype, ptr, n)
     return values
+
+
+cdef extern from "fi_memory.h" nogil:
+    int fi_prefault_for_write(void *address, size_t nbytes)
+
+
+def prefault_for_write(cnp.ndarray array):
+    """Populate the memory under ``array`` before a fill writes it for the first time.
+
+    For a buffer that has not been written yet (a freshly allocated torch
+    tensor): one ``madvise(MADV_POPULATE_WRITE)`` (Linux 5.14 and later)
+    instead of a page fault per 4 KiB page inside the fill.  Only whole
+    pages inside the array, and only for arrays of 4 MiB and more; the
+    contents are never changed.  Returns True if the kernel populated them,
+    False on small arrays, other systems, older kernels or refused mappings.
+    """
+    if not array.flags.writeable:
+        raise ValueError("array must be writeable")
+    cdef void *address = cnp.PyArray_DATA(array)
+    cdef size_t nbytes = <size_t>array.nbytes
+    cdef int done
+    with nogil:
+        done = fi_prefault_for_write(address, nbytes)
+    return bool(done)
 
 
 def fill_constant(cnp.ndarray out, uint64_t value_bits, int n_threads):

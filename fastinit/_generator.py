@@ -1,7 +1,7 @@
 """The NumPy-style Generator over fastinit's Philox4x32-10 streams."""
 from __future__ import annotations
 
-import math
+import functools
 from collections.abc import Mapping
 from typing import Any, Optional, Union
 
@@ -12,6 +12,7 @@ from ._bitgen import Philox4x32
 from ._limits import BLOCK_WORDS, check_position, check_stream_end
 from ._methods import METHODS, get_method, integer_limits
 from ._numpy_methods import NumPyMethods
+from ._small_draws import SMALL_DRAW, SMALL_PLANS, make_plan
 from ._validation import SizeLike, finish_torch_out, integer, piece_rows, torch_out_array
 
 # The largest |standard variate| each location-scale kernel draws, per
@@ -19,89 +20,26 @@ from ._validation import SizeLike, finish_torch_out, integer, piece_rows, torch_
 _NORMAL_REACH = (6.4, 9.2)
 _LOG_REACH = (23.0, 45.1)
 
-#: Draws of at most this many elements are filled on the calling thread in
-#: one call into the bit generator (no thread resolution, no OpenMP region):
-#: their cost is the Python call, not the numbers.
-SMALL_DRAW = 4096
+_MAKE_PLAN = functools.partial(make_plan, methods=METHODS)
+#: the packed parameters of the unit draws (random(), standard_normal())
+_UNIT_PARAMS = _core.pack_params({})
+_NPY_FLOAT64 = np.dtype(np.float64).num
 
 
-def _small_draw_dtypes() -> dict:
-    """(kind, dtype argument) -> (dtype, kernel dtype, words per element) for the
-    draws made without the general (size, dtype, out) machinery: float64 and
-    float32 floats, raw uint32 (``dtype`` None for the raw kind)."""
-    table = {}
-    for spelling in (None, float, np.float64, "float64", np.dtype(np.float64),
-                     np.float32, "float32", np.dtype(np.float32)):
-        dt = np.dtype(np.float64 if spelling is None else spelling)
-        kdtype = _core.F64 if dt == np.float64 else _core.F32
-        for kind in (_core.UNIFORM, _core.NORMAL):
-            table[kind, spelling] = (dt, kdtype, _core.words_per_element(kind, kdtype))
-    table[_core.RAW, None] = (np.dtype(np.uint32), _core.U32, 1)
-    return table
+_INTEGER_SCALAR_TYPES = {np.int64: np.int64}  # dtype argument -> NumPy scalar type
 
 
-_SMALL_DRAW_DTYPES = _small_draw_dtypes()
-#: Kernel kinds the bit generator's one-call paths serve, and the parameters
-#: they pass on (a draw whose checked parameters hold more takes ``_core.fill``).
-_FLAT_KINDS = frozenset((_core.RAW, _core.UNIFORM, _core.NORMAL))
-_LOC_SCALE = frozenset(("loc", "scale", "clamp_lo", "clamp_hi"))
-_INF = float("inf")
-_INT_ONLY = {int}
-# Checked kernel parameters of recent calls, by (method, dtype, (name, type,
-# value)...): a loop of scalar calls with the same parameters checks them once.
-_PARAMS_SEEN: dict = {}
-
-
-def _kernel_params(spec: Any, dt: np.dtype, params: dict) -> dict:
-    """``spec.kernel_params(dt, params)``, remembered for hashable parameters."""
-    try:
-        # the types too: True == 1 and np.float64(2) == 2.0, but only some are valid
-        # (dt.type: hashing a dtype itself costs microseconds)
-        key = ((spec.name, dt.type, tuple(params.items()), tuple(map(type, params.values())))
-               if params else (spec.name, dt.type))
-        found = _PARAMS_SEEN.get(key)
-    except TypeError:  # unhashable (arrays): check every time
-        return spec.kernel_params(dt, params)
-    if found is None:
-        found = spec.kernel_params(dt, params)
-        # -0.0 == 0.0 (same key) but NumPy refuses a scale of -0.0: zeros are
-        # checked every time
-        if 0 not in params.values():
-            if len(_PARAMS_SEEN) > 1024:
-                _PARAMS_SEEN.clear()
-            _PARAMS_SEEN[key] = found
-    return found
-
-
-# (method, type(a), a, type(b), b) -> the checked float64 kernel (loc, scale,
-# clamp_lo, clamp_hi) of a two-parameter scalar call: the checks of a repeated call are done once.
-_CHECKED_PAIRS: dict = {}
-_FLOAT64 = np.dtype(np.float64)
-_NPY_FLOAT64 = _FLOAT64.num
-
-
-def _check_pair(method: str, a: Any, b: Any) -> Optional[tuple[float, ...]]:
-    """The checked float64 ``(loc, scale, clamp_lo, clamp_hi)`` of ``method(a, b)``, remembered;
-    None for parameters the scalar path does not take (unhashable, arrays).
-    Raises as the method does for bad values."""
-    spec = METHODS[method]
-    if np.ndim(a) or np.ndim(b):
-        return None
-    kparams = spec.kernel_params(_FLOAT64, {spec.params[0][0]: a, spec.params[1][0]: b})
-    if not kparams.keys() <= _LOC_SCALE:
-        return None
-    checked = (kparams["loc"], kparams["scale"], kparams.get("clamp_lo", -_INF),
-               kparams.get("clamp_hi", _INF))
-    if b == 0:  # -0.0 == 0.0 (same key), but a scale of -0.0 is refused: check each time
-        return checked
-    try:
-        key = (method, type(a), a, type(b), b)
-        if len(_CHECKED_PAIRS) > 1024:
-            _CHECKED_PAIRS.clear()
-        _CHECKED_PAIRS[key] = checked
-    except TypeError:
-        pass
-    return checked
+def _integer_scalar(value: int, dtype: Any) -> Any:
+    """One value of ``integers`` as NumPy returns it: a Python ``int`` or ``bool``
+    for ``dtype=int``/``bool`` (gh-7284), else a NumPy scalar of ``dtype``."""
+    if dtype is bool or dtype is int:
+        return dtype(value)
+    scalar_type = _INTEGER_SCALAR_TYPES.get(dtype)  # dtype is hashable: it was drawn
+    if scalar_type is None:
+        scalar_type = METHODS["integers"].target(None, dtype, None).dtype.type
+        if len(_INTEGER_SCALAR_TYPES) < 64:
+            _INTEGER_SCALAR_TYPES[dtype] = scalar_type
+    return scalar_type(value)
 
 
 class Generator(NumPyMethods):
@@ -291,64 +229,42 @@ class Generator(NumPyMethods):
     def _kernel_args(self) -> tuple[tuple[int, int], tuple[int, int]]:
         return self._bit_generator.key, self._bit_generator.stream_words
 
+    def _small(self, method: str, size: SizeLike, dtype: Any, values: tuple = ()) -> Any:
+        """NumPy's small calls (one value, or a new array of up to ``SMALL_DRAW``
+        elements) in one call into the bit generator; ``None`` when the call
+        is not one (the general path takes it).  ``values``: the method's
+        parameters, all of them, in its order.  See ``fastinit._small_draws``."""
+        return self._bit_generator.draw_small(SMALL_PLANS, _MAKE_PLAN, method, dtype, values,
+                                              size, SMALL_DRAW)
+
     def _draw(self, method: str, size: SizeLike, dtype: Any, out: Optional[np.ndarray],
               n_threads: Optional[int], **params: Any) -> Any:
+        if out is None and n_threads is None and not params:
+            # (methods with parameters try their small calls before their checks)
+            small = self._small(method, size, dtype)
+            if small is not None:
+                return small
         spec = METHODS[method]
-        if out is None and n_threads is None:
-            # NumPy's small calls -- one value, or a 1-d size up to SMALL_DRAW of
-            # float64/float32 -- skip the general (size, dtype, out) rules and the
-            # thread machinery: one call into the bit generator reserves and fills.
-            try:
-                small = _SMALL_DRAW_DTYPES.get((spec.kind, dtype))
-            except TypeError:  # an unhashable dtype: the general path names it
-                small = None
-            if small is not None:
-                dt, kdtype, wpe = small
-                kparams = _kernel_params(spec, dt, params)
-                if not kparams.keys() <= _LOC_SCALE:  # more parameters: the general path
-                    small = None
-            if small is not None:
-                if size is None:
-                    value = self._bit_generator.reserve_one(
-                        spec.kind, kdtype, wpe, kparams.get("loc", 0.0),
-                        kparams.get("scale", 1.0), kparams.get("clamp_lo", -_INF),
-                        kparams.get("clamp_hi", _INF))
-                    return value  # a Python float (int for raw), as NumPy returns
-                count = size
-                if type(size) is tuple:  # plain non-negative ints only (no bool, float,
-                    # NumPy int): anything else takes the general path, which names size
-                    count = (math.prod(size) if size and set(map(type, size)) == _INT_ONLY
-                             and min(size) >= 0 else None)
-                if type(count) is int and 0 <= count <= SMALL_DRAW:
-                    return self._bit_generator.reserve_new(
-                        spec.kind, kdtype, wpe, size, dt.num, kparams.get("loc", 0.0),
-                        kparams.get("scale", 1.0), kparams.get("clamp_lo", -_INF),
-                        kparams.get("clamp_hi", _INF))
         tensor = None
         if out is not None:  # a CPU torch tensor is filled through a view of its memory
             out, tensor = torch_out_array(out)
         # NumPy fills a Fortran-ordered out= in memory order; so does fastinit
         # (element k of its memory is element k of the draw).
         where = spec.target(size, dtype, out, fortran_ok=True)
-        kparams = _kernel_params(spec, where.dtype, params)
+        kparams = spec.kernel_params(where.dtype, params)
         target = where.array()
         flat = target if target.flags.c_contiguous else target.T
         kind, kdtype = spec.kind, spec.kernel_dtype(where.dtype)
         if target.size <= SMALL_DRAW:
-            # On this thread, without resolving a thread count (the bits never
-            # depend on it); kinds whose only parameters are loc and scale go
-            # through the bit generator in one call (its flat fill takes no more).
+            # On this thread, in one call into the bit generator, without
+            # resolving a thread count (the bits never depend on it).
             if n_threads is not None:
                 _threads.check_thread_count(n_threads)
-            if kind in _FLAT_KINDS and kparams.keys() <= _LOC_SCALE:
-                self._bit_generator.reserve_and_fill(
-                    kind, kdtype, _core.words_per_element(kind, kdtype), flat,
-                    kparams.get("loc", 0.0), kparams.get("scale", 1.0),
-                    kparams.get("clamp_lo", -_INF), kparams.get("clamp_hi", _INF))
-                return finish_torch_out(tensor, where.result(target))
-            nt = 1
-        else:
-            nt = _threads.resolve_threads(n_threads)
+            self._bit_generator.reserve_and_fill(
+                kind, kdtype, _core.words_per_element(kind, kdtype), flat,
+                _core.pack_params(kparams))
+            return finish_torch_out(tensor, where.result(target))
+        nt = _threads.resolve_threads(n_threads)
         base = self.reserve(target.size * spec.words_per_element(where.dtype))
         key, stream = self._kernel_args()
         _core.fill(kind, kdtype, flat, key, stream, base * BLOCK_WORDS, kparams, nt)
@@ -445,10 +361,10 @@ class Generator(NumPyMethods):
         """
         if out is None and dtype is None and n_threads is None:  # NumPy's common calls
             if size is None:
-                return self._bit_generator.reserve_one(_core.UNIFORM, _core.F64, 2, 0.0, 1.0)
-            if type(size) is int and 0 <= size <= SMALL_DRAW:
+                return self._bit_generator.reserve_one(_core.UNIFORM, _core.F64, 2, _UNIT_PARAMS)
+            if type(size) is int and 0 < size <= SMALL_DRAW:
                 return self._bit_generator.reserve_new(_core.UNIFORM, _core.F64, 2, size,
-                                                       _NPY_FLOAT64, 0.0, 1.0)
+                                                       _NPY_FLOAT64, _UNIT_PARAMS, SMALL_DRAW)
         return self._draw("random", size, dtype, out, n_threads)
 
     def uniform(self, low: float = 0.0, high: float = 1.0, size: SizeLike = None,
@@ -473,17 +389,12 @@ class Generator(NumPyMethods):
         size, dtype, out, n_threads
             As in :meth:`random`.
         """
+        if out is None and n_threads is None:  # NumPy's small calls first: one lookup
+            value = self._small("uniform", size, dtype, (low, high))
+            if value is not None:
+                return value
         if _broadcast.has_array(low, high):
             return _broadcast.uniform(self._standard_filler(n_threads), low, high, size, dtype, out)
-        if size is None and out is None and dtype is None and n_threads is None:
-            try:  # one float64 with parameters seen before: no array, no checks again
-                checked = _CHECKED_PAIRS.get(("uniform", type(low), low, type(high), high))
-            except TypeError:  # unhashable (an array)
-                checked = None
-            if checked is None:
-                checked = _check_pair("uniform", low, high)
-            if checked is not None:
-                return self._bit_generator.reserve_one(_core.UNIFORM, _core.F64, 2, *checked)
         return self._draw("uniform", size, dtype, out, n_threads, low=low, high=high)
 
     def standard_normal(self, size: SizeLike = None, dtype: Any = None,
@@ -507,10 +418,10 @@ class Generator(NumPyMethods):
         """
         if out is None and dtype is None and n_threads is None:  # NumPy's common calls
             if size is None:
-                return self._bit_generator.reserve_one(_core.NORMAL, _core.F64, 2, 0.0, 1.0)
-            if type(size) is int and 0 <= size <= SMALL_DRAW:
+                return self._bit_generator.reserve_one(_core.NORMAL, _core.F64, 2, _UNIT_PARAMS)
+            if type(size) is int and 0 < size <= SMALL_DRAW:
                 return self._bit_generator.reserve_new(_core.NORMAL, _core.F64, 2, size,
-                                                       _NPY_FLOAT64, 0.0, 1.0)
+                                                       _NPY_FLOAT64, _UNIT_PARAMS, SMALL_DRAW)
         return self._draw("standard_normal", size, dtype, out, n_threads)
 
     def normal(self, loc: float = 0.0, scale: float = 1.0, size: SizeLike = None,
@@ -531,18 +442,13 @@ class Generator(NumPyMethods):
         size, dtype, out, n_threads
             As in :meth:`random`.
         """
+        if out is None and n_threads is None:  # NumPy's small calls first: one lookup
+            value = self._small("normal", size, dtype, (loc, scale))
+            if value is not None:
+                return value
         if _broadcast.has_array(loc, scale):
             return _broadcast.location_scale(self._standard_filler(n_threads), "standard_normal",
                                              loc, scale, size, dtype, out, reach=_NORMAL_REACH)
-        if size is None and out is None and dtype is None and n_threads is None:
-            try:  # one float64 with parameters seen before: no array, no checks again
-                checked = _CHECKED_PAIRS.get(("normal", type(loc), loc, type(scale), scale))
-            except TypeError:  # unhashable (an array)
-                checked = None
-            if checked is None:
-                checked = _check_pair("normal", loc, scale)
-            if checked is not None:
-                return self._bit_generator.reserve_one(_core.NORMAL, _core.F64, 2, *checked)
         return self._draw("normal", size, dtype, out, n_threads, loc=loc, scale=scale)
 
     def truncated_normal(self, loc: float = 0.0, scale: float = 1.0, a: float = -2.0,
@@ -579,6 +485,10 @@ class Generator(NumPyMethods):
         position (the kernel's transform is applied once per distinct
         combination of parameters).
         """
+        if out is None and n_threads is None:  # NumPy's small calls first: one lookup
+            value = self._small("truncated_normal", size, dtype, (loc, scale, a, b))
+            if value is not None:
+                return value
         if _broadcast.has_array(loc, scale, a, b):
             return self._by_combination("truncated_normal", size, dtype, out, n_threads,
                                         loc=loc, scale=scale, a=a, b=b)
@@ -671,6 +581,10 @@ class Generator(NumPyMethods):
         TypeError
             A dtype that is not an integer type.
         """
+        if out is None and n_threads is None:
+            value = self._small("integers", size, dtype, (low, high, endpoint))
+            if value is not None:
+                return value if type(value) is np.ndarray else _integer_scalar(value, dtype)
         spec = METHODS["integers"]
         empty = spec.target(size, dtype, out)
         if not empty.scalar and 0 in empty.shape:
@@ -684,9 +598,7 @@ class Generator(NumPyMethods):
                             endpoint=endpoint)
         if isinstance(result, np.ndarray):
             return result
-        if dtype is bool or dtype is int:  # NumPy returns Python types for these (gh-7284)
-            return dtype(result)
-        return spec.target(None, dtype, None).dtype.type(result)
+        return _integer_scalar(result, dtype)
 
     def standard_exponential(self, size: SizeLike = None, dtype: Any = None, method: str = "zig",
                              out: Optional[np.ndarray] = None, *,
@@ -736,6 +648,10 @@ class Generator(NumPyMethods):
         -------
         out : float or ndarray
         """
+        if out is None and n_threads is None:  # NumPy's small calls first: one lookup
+            value = self._small("exponential", size, dtype, (scale,))
+            if value is not None:
+                return value
         if _broadcast.has_array(scale):
             return _broadcast.location_scale(
                 self._standard_filler(n_threads), "standard_exponential", 0.0, scale, size,
@@ -744,6 +660,10 @@ class Generator(NumPyMethods):
 
     def _location_scale(self, method: str, loc: Any, scale: Any, size: SizeLike, dtype: Any,
                         out: Optional[np.ndarray], n_threads: Optional[int]) -> Any:
+        if out is None and n_threads is None:  # NumPy's small calls first: one lookup
+            value = self._small(method, size, dtype, (loc, scale))
+            if value is not None:
+                return value
         if _broadcast.has_array(loc, scale):
             return _broadcast.location_scale(self._standard_filler(n_threads), method, loc,
                                              scale, size, dtype, out, reach=_LOG_REACH)
@@ -846,6 +766,10 @@ class Generator(NumPyMethods):
         -------
         out : float or ndarray
         """
+        if out is None and n_threads is None:  # NumPy's small calls first: one lookup
+            value = self._small("lognormal", size, dtype, (mean, sigma))
+            if value is not None:
+                return value
         if _broadcast.has_array(mean, sigma):
             return _broadcast.lognormal(self._standard_filler(n_threads), mean, sigma, size,
                                         dtype, out, z_reach=_NORMAL_REACH)

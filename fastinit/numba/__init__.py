@@ -6,7 +6,9 @@
 ...     return -scale * math.log(u)
 >>> x = fastinit.sample(fastinit.default_rng(0), exponential, size=1000, scale=2.0)
 
-- :func:`distribution` -- the decorator (``fastinit.distribution``);
+- :func:`distribution` -- the decorator (``fastinit.distribution``); its
+  ``base=`` gives the function standard normals, exponentials, ... drawn by
+  the C core's kernels (:data:`BASES`) instead of uniforms;
 - :func:`sample` -- a new draw (``fastinit.sample(rng, dist, ...)``);
 - :func:`fill_at` -- part of a draw at an explicit stream position (Dask);
 - :mod:`fastinit.numba.gallery` -- Laplace, Cauchy, logistic, Gumbel,
@@ -19,6 +21,7 @@
 Importing this package does not import Numba; the first fill does.
 """
 from ._api import (
+    BASES,
     CONSTRAINTS,
     CompileError,
     Distribution,
@@ -29,6 +32,7 @@ from ._api import (
 )
 
 __all__ = [
+    "BASES",
     "CONSTRAINTS",
     "CompileError",
     "Distribution",

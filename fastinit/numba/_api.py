@@ -17,6 +17,7 @@ import numpy as np
 from .. import _dtypes, _threads
 from .._generator import Generator
 from .._limits import BLOCK_WORDS, ROUND_PER_THREAD, SERIAL_BELOW, check_position, check_stream_end
+from .._methods import METHODS
 from .._validation import (
     SizeLike,
     check_out,
@@ -31,7 +32,14 @@ from .._validation import (
     torch_out_array,
 )
 
-__all__ = ["CompileError", "NonFiniteError", "Distribution", "distribution", "sample", "fill_at"]
+__all__ = ["BASES", "CompileError", "NonFiniteError", "Distribution", "distribution", "sample",
+           "fill_at"]
+
+#: Base variates a distribution can take (``base=``): "uniform" (``random``'s
+#: float64 uniforms) or one of these methods of the table, drawn by the C core
+#: in float64 with their default parameters (two stream words per variate).
+BASES = ("uniform", "standard_normal", "standard_exponential", "laplace", "logistic", "gumbel")
+_BASE_METHOD = {"uniform": "random"}
 
 #: Target duration of one kernel call: the longest Ctrl-C waits for the kernel.
 _ROUND_SECONDS = 0.05
@@ -95,22 +103,34 @@ class Distribution:
         Whether an infinite result is an error (NaN always is).
     """
 
-    def __init__(self, func: Callable[..., float], *, uniforms: int = 1, interval: str = "open",
-                 finite: bool = True,
+    def __init__(self, func: Callable[..., float], *, uniforms: int = 1,
+                 interval: Optional[str] = "open", finite: bool = True,
                  constraints: Optional[Mapping[str, Union[str, Callable[[object, str], float]]]] = None,
-                 validate: Optional[Callable[[dict], None]] = None) -> None:
+                 validate: Optional[Callable[[dict], None]] = None, base: str = "uniform") -> None:
         if not callable(func) or not hasattr(func, "__code__"):
             raise TypeError(f"distribution needs a Python function, got {func!r}")
         k = uniforms
         if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k < 1:
             raise ValueError(f"uniforms must be an int >= 1, got {uniforms!r}")
-        if interval not in ("open", "half-open"):
+        if base not in BASES:
+            raise ValueError(f"base must be one of {list(BASES)}, got {base!r}")
+        if base == "uniform" and interval not in ("open", "half-open"):
             raise ValueError(f"interval must be 'open' or 'half-open', got {interval!r}")
+        if base != "uniform" and interval not in ("open", None):
+            raise ValueError(f"interval={interval!r} applies to uniforms only, not to "
+                             f"base={base!r}")
+        spec = METHODS[_BASE_METHOD.get(base, base)]
         self._func = func
         self.name = (f"{func.__module__}.{func.__qualname__}" if func.__module__
                      else func.__qualname__)
         self.uniforms = int(k)
-        self.interval = interval
+        #: what each of the first ``uniforms`` arguments receives: uniforms, or
+        #: the standard variates of one of the core's methods (``BASES``)
+        self.base = base
+        self.kind = spec.kind
+        self.interval = interval if base == "uniform" else None
+        if spec.words_per_element(np.dtype(np.float64)) != 2:  # the kernels' layout
+            raise AssertionError(f"{base} takes other than two words per float64 value")
         self.finite = bool(finite)
         self._validate = validate
         sig = inspect.signature(func)
@@ -171,8 +191,9 @@ class Distribution:
         return self._func
 
     def __repr__(self) -> str:
-        return (f"<fastinit.Distribution {self.name}: {self.uniforms} uniform(s), "
-                f"params {self.params}, interval={self.interval!r}>")
+        variates = (f"{self.uniforms} uniform(s), interval={self.interval!r}"
+                    if self.base == "uniform" else f"{self.uniforms} {self.base} variate(s)")
+        return f"<fastinit.Distribution {self.name}: {variates}, params {self.params}>"
 
     def __reduce__(self):
         # Picklable (Dask ships distributions to workers): a module-level
@@ -184,7 +205,7 @@ class Distribution:
         if obj is self:
             return self.__qualname__
         return (_rebuild, (self._func, self.uniforms, self.interval, self.finite,
-                           self._constraint_spec(), self._validate))
+                           self._constraint_spec(), self._validate, self.base))
 
     def _constraint_spec(self) -> dict:
         names = {v: k for k, v in CONSTRAINTS.items()}
@@ -270,15 +291,15 @@ class Distribution:
 
                     cacheable = self._cacheable
                     try:
-                        key = _codegen.kernel_key(self._func, self.uniforms, self.params,
-                                                  self.interval, self.finite)
+                        key = _codegen.kernel_key(self._func, self.uniforms, self.kind,
+                                                  self.params, self.interval, self.finite)
                     except _codegen.UnkeyableError:
                         key, cacheable = "nokey", False
                     if not cacheable:  # keyed by this very function object (kept alive)
                         key = f"{key[:16]}_{id(self._func):x}"
-                    self._kernels = _codegen.load_kernels(key, self._func, jitted, self.uniforms,
-                                                          self.params, self.interval, self.finite,
-                                                          cache=cacheable)
+                    self._kernels = _codegen.load_kernels(
+                        key, self._func, jitted, self.uniforms, self.kind, self.params,
+                        self.interval, self.finite, cache=cacheable)
         return getattr(self._kernels, f"fill_{mode}_serial" if serial else f"fill_{mode}")
 
     def compile(self, dtype: Any = np.float64, **params: Any) -> float:
@@ -396,9 +417,9 @@ def _import_numba() -> None:
         raise
 
 
-def _rebuild(func, uniforms, interval, finite, constraints, validate):
+def _rebuild(func, uniforms, interval, finite, constraints, validate, base="uniform"):
     return Distribution(func, uniforms=uniforms, interval=interval, finite=finite,
-                        constraints=constraints, validate=validate)
+                        constraints=constraints, validate=validate, base=base)
 
 
 def _where(func: Callable) -> str:
@@ -419,19 +440,21 @@ def _short(text: str, limit: int = 40) -> str:
 
 
 @overload
-def distribution(func: Callable[..., float], *, uniforms: int = ..., interval: str = ...,
+def distribution(func: Callable[..., float], *, uniforms: int = ..., interval: Optional[str] = ...,
                  finite: bool = ..., constraints: Optional[Mapping[str, Any]] = ...,
-                 validate: Optional[Callable[[dict], None]] = ...) -> Distribution: ...
+                 validate: Optional[Callable[[dict], None]] = ...,
+                 base: str = ...) -> Distribution: ...
 @overload
-def distribution(func: None = ..., *, uniforms: int = ..., interval: str = ...,
+def distribution(func: None = ..., *, uniforms: int = ..., interval: Optional[str] = ...,
                  finite: bool = ..., constraints: Optional[Mapping[str, Any]] = ...,
-                 validate: Optional[Callable[[dict], None]] = ...) -> Callable[[Callable[..., float]], Distribution]: ...
+                 validate: Optional[Callable[[dict], None]] = ...,
+                 base: str = ...) -> Callable[[Callable[..., float]], Distribution]: ...
 
 
 def distribution(func: Optional[Callable[..., float]] = None, *, uniforms: int = 1,
-                 interval: str = "open", finite: bool = True,
+                 interval: Optional[str] = "open", finite: bool = True,
                  constraints: Optional[Mapping[str, Any]] = None,
-                 validate: Optional[Callable[[dict], None]] = None
+                 validate: Optional[Callable[[dict], None]] = None, base: str = "uniform"
                  ) -> Union[Distribution, Callable[[Callable[..., float]], Distribution]]:
     """Turn a scalar transform of uniforms into a parallel, reproducible sampler.
 
@@ -481,6 +504,13 @@ def distribution(func: Optional[Callable[..., float]] = None, *, uniforms: int =
     validate : callable, optional
         ``validate(params_dict)``, called after the per-parameter checks,
         to check relations between parameters (raise ``ValueError``).
+    base : {"uniform", "standard_normal", "standard_exponential", "laplace", "logistic", "gumbel"}
+        What the first ``uniforms`` arguments receive: uniforms (default), or
+        float64 standard variates of one of fastinit's own fill methods,
+        computed by its C kernels (``loc=0``, ``scale=1``): element ``i`` then
+        uses the values ``k*i .. k*i + k - 1`` of ``rng.<base>(dtype=float64)``
+        drawn at ``B`` (two words each, as for uniforms).  ``interval`` applies
+        to uniforms only.
 
     Returns
     -------
@@ -526,7 +556,7 @@ def distribution(func: Optional[Callable[..., float]] = None, *, uniforms: int =
     >>> laplace.fill(rng, out=w, scale=0.05)  # doctest: +SKIP
     """
     options = dict(uniforms=uniforms, interval=interval, finite=finite, constraints=constraints,
-                   validate=validate)
+                   validate=validate, base=base)
     if func is None:
         return lambda f: Distribution(f, **options)
     if isinstance(func, (int, np.integer)) and not isinstance(func, bool):

@@ -13,7 +13,8 @@ Kernel layout (position independence, stream contract point 2): the element
 index space of a draw is cut into *global tiles* of ``TILE`` elements
 (element ``e`` is in tile ``e // TILE``).  Work items are (row, tile) pairs;
 threads take contiguous ranges of items.  Every item computes its whole
-tile -- uniforms from the C core (``fi_fill_flat``) into a thread-local
+tile -- base variates (uniforms, or standard normals, exponentials... see
+``Distribution.base``) from the C core (``fi_fill_flat``) into a thread-local
 buffer, then the user's transform over all ``TILE`` elements -- and stores
 the part inside the fill.  So each element is computed by the same code at
 the same position of the same loop whatever the thread count, chunking,
@@ -57,12 +58,12 @@ import numpy as np
 from numba import njit, prange
 
 from fastinit.numba._registry import REGISTRY
-from fastinit.numba._runtime import (DTYPE_F64, KIND_UNIFORM, fill_flat, to_bf16_bits,
-                                     to_f16_bits)
+from fastinit.numba._runtime import DTYPE_F64, fill_flat, to_bf16_bits, to_f16_bits
 
 _f = REGISTRY[{key!r}]
 _T = {tile}
 _K = {k}
+_KIND = {kind}  # the C core's kernel of the base variates (fastinit._core kinds)
 _TINY = 2.0 ** -54  # replaces a uniform of exactly 0 when interval="open"
 '''
 
@@ -102,7 +103,7 @@ def fill_{mode}{suffix}(out, rows, cum, cols, item_lo, item_hi, n_units, bad,
                     r += 1
                 off = rows[r]
                 g0 = (off // _T + (j - cum[r])) * _T
-                fill_flat(KIND_UNIFORM, DTYPE_F64, key0, key1, s0, s1,
+                fill_flat(_KIND, DTYPE_F64, key0, key1, s0, s1,
                           word_base + np.uint64(2 * _K) * np.uint64(g0), _T * _K, ubuf.ctypes.data,
                           0.0, 1.0)
                 lo = max(g0, off)
@@ -222,21 +223,21 @@ def _own_sources() -> str:
     return _OWN_SOURCES[0]
 
 
-def kernel_key(func: Callable, k: int, params: tuple[str, ...], interval: str,
+def kernel_key(func: Callable, k: int, kind: int, params: tuple[str, ...], interval: str,
                finite: bool) -> str:
     import numba
 
     h = hashlib.sha256()
     for part in (_HEADER, _MODE_TEMPLATE, repr(_MODES), str(TILE), numba.__version__,
-                 repr((k, params, interval, finite)), _own_sources()):
+                 repr((k, kind, params, interval, finite)), _own_sources()):
         h.update(part.encode())
         h.update(b"\x00")
     h.update(_function_fingerprint(func))
     return h.hexdigest()[:24]
 
 
-def _source(key: str, func: Callable, k: int, params: tuple[str, ...], interval: str,
-            finite: bool) -> str:
+def _source(key: str, func: Callable, k: int, kind: int, params: tuple[str, ...],
+            interval: str, finite: bool) -> str:
     pnames = "".join(f", p{i}" for i in range(len(params)))
     lines = []
     for i in range(k):
@@ -248,7 +249,8 @@ def _source(key: str, func: Callable, k: int, params: tuple[str, ...], interval:
         where = f"{inspect.getsourcefile(func)}:{func.__code__.co_firstlineno}"
     except TypeError:
         where = "no source file"
-    text = _HEADER.format(qualname=func.__qualname__, where=where, key=key, tile=TILE, k=k)
+    text = _HEADER.format(qualname=func.__qualname__, where=where, key=key, tile=TILE, k=k,
+                          kind=kind)
     for mode, (npdtype, store, bad_finite, bad_nan) in _MODES.items():
         text += _MODE_TEMPLATE.format(mode=mode, npdtype=npdtype, store=store, pargs=pnames,
                                       pnames=pnames, uniforms="\n".join(lines), call=call,
@@ -265,8 +267,9 @@ def _source(key: str, func: Callable, k: int, params: tuple[str, ...], interval:
     return text
 
 
-def load_kernels(key: str, func: Callable, jitted: Any, k: int, params: tuple[str, ...],
-                 interval: str, finite: bool, cache: bool = True) -> ModuleType:
+def load_kernels(key: str, func: Callable, jitted: Any, k: int, kind: int,
+                 params: tuple[str, ...], interval: str, finite: bool,
+                 cache: bool = True) -> ModuleType:
     """The generated kernel module of a distribution (written on first use).
 
     With ``cache=False`` (a function without a source file, whose globals
@@ -281,7 +284,7 @@ def load_kernels(key: str, func: Callable, jitted: Any, k: int, params: tuple[st
             return sys.modules[modname]
         REGISTRY[key] = jitted
         if not cache:
-            text = _source(key, func, k, params, interval, finite).replace(
+            text = _source(key, func, k, kind, params, interval, finite).replace(
                 "@njit(cache=True", "@njit(cache=False")
             module = ModuleType(modname)
             sys.modules[modname] = module
@@ -289,7 +292,7 @@ def load_kernels(key: str, func: Callable, jitted: Any, k: int, params: tuple[st
                  module.__dict__)
             return module
         path = cache_dir() / f"{modname}.py"
-        text = _source(key, func, k, params, interval, finite)
+        text = _source(key, func, k, kind, params, interval, finite)
         try:
             current = path.read_text()
         except OSError:

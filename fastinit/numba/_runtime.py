@@ -36,7 +36,6 @@ fill_flat = types.ExternalFunction(
                 types.float64),
 )
 
-KIND_UNIFORM = _core.UNIFORM
 DTYPE_F64 = _core.F64
 
 

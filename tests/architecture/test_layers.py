@@ -25,7 +25,7 @@ LAYERS = {
     "_version": 0, "_core": 0,
     "_dtypes": 1, "_simd": 1, "_threads": 1, "_seeding": 1, "_limits": 1,
     "_validation": 2, "_truncnorm": 2,
-    "_methods": 3, "_numpy_methods": 3, "_bitgen": 3, "_broadcast": 3,
+    "_methods": 3, "_numpy_methods": 3, "_bitgen": 3, "_broadcast": 3, "_small_draws": 3,
     "_generator": 4,
     "numba": 5, "initializers": 5,
     "model": 6, "dask": 6, "diagnose": 6,
