@@ -207,9 +207,9 @@ def test_float32_truncated_normal_accuracy(a, b):
     """Stream version 3: the float32 normal's kernel at the truncated p, at most
     2.7 ulp from the exact quantile on these words (mean about 0.5), never
     outside [a, b].  (Over all 2^32 words, ``-m slow``
-    test_float32_truncated_normal_all_words: [-2, 2] reaches 2.827 ulp, the
-    normal polynomial's own maximum; version 2's AS241 PPND7 in float32 had up
-    to 5.5 ulp, mean 0.85.)"""
+    test_float32_truncated_normal_all_words: up to 2.87 ulp, as the normal's
+    polynomial reaches 2.83; version 2's AS241 PPND7 in float32 had up to
+    5.5 ulp, mean 0.85.)"""
     from fastinit import _truncnorm
 
     params = _truncnorm.truncnorm_params(0.0, 1.0, a, b, np.float32)
@@ -238,8 +238,9 @@ def test_float32_truncated_normal_all_words(a, b):
         worst, total = max(worst, ulps.max()), total + ulps.sum()
         assert z.min() >= params["clamp_lo"] and z.max() <= params["clamp_hi"]
     print(f"[{a}, {b}]: max {worst:.3f} ulp, mean {total / 2**32:.4f} ulp")
-    # [-2, 2]: max 2.827, mean 0.4734 (the sampled test's 2.75 is exceeded by a few words)
-    assert worst < 2.85 and total / 2**32 < 0.5
+    # measured: [-2, 2] max 2.827 ulp, mean 0.4734; [-1, 3] 2.836, 0.4805; [0, inf] 2.872,
+    # 0.4706 (the sampled test's 2.75 is exceeded by a few words of each)
+    assert worst < 2.9 and total / 2**32 < 0.5
 
 
 def test_float32_normal_across_the_tail_switch():
