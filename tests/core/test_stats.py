@@ -207,9 +207,9 @@ def test_float32_truncated_normal_accuracy(a, b):
     """Stream version 3: the float32 normal's kernel at the truncated p, at most
     2.7 ulp from the exact quantile on these words (mean about 0.5), never
     outside [a, b].  (Over all 2^32 words, ``-m slow``
-    test_float32_truncated_normal_all_words: up to 2.87 ulp, as the normal's
-    polynomial reaches 2.83; version 2's AS241 PPND7 in float32 had up to
-    5.5 ulp, mean 0.85.)"""
+    test_float32_truncated_normal_all_words: up to 3.05 ulp, in [3, 6]; the
+    normal's polynomial alone reaches 2.83; version 2's AS241 PPND7 in float32
+    had up to 5.5 ulp, mean 0.85, on these words.)"""
     from fastinit import _truncnorm
 
     params = _truncnorm.truncnorm_params(0.0, 1.0, a, b, np.float32)
@@ -239,8 +239,8 @@ def test_float32_truncated_normal_all_words(a, b):
         assert z.min() >= params["clamp_lo"] and z.max() <= params["clamp_hi"]
     print(f"[{a}, {b}]: max {worst:.3f} ulp, mean {total / 2**32:.4f} ulp")
     # measured: [-2, 2] max 2.827 ulp, mean 0.4734; [-1, 3] 2.836, 0.4805; [0, inf] 2.872,
-    # 0.4706 (the sampled test's 2.75 is exceeded by a few words of each)
-    assert worst < 2.9 and total / 2**32 < 0.5
+    # 0.4706; [3, 6] 3.049, 0.4531 (the sampled test's 2.75 is exceeded by a few words of each)
+    assert worst < 3.1 and total / 2**32 < 0.5
 
 
 def test_float32_normal_across_the_tail_switch():
