@@ -408,30 +408,6 @@ def exp_inplace(cnp.ndarray values):
     return values
 
 
-cdef extern from "fi_memory.h" nogil:
-    int fi_prefault_for_write(void *address, size_t nbytes)
-
-
-def prefault_for_write(cnp.ndarray array):
-    """Populate the memory under ``array`` before a fill writes it for the first time.
-
-    For a buffer that has not been written yet (a freshly allocated torch
-    tensor): one ``madvise(MADV_POPULATE_WRITE)`` (Linux 5.14 and later)
-    instead of a page fault per 4 KiB page inside the fill.  Only whole
-    pages inside the array, and only for arrays of 4 MiB and more; the
-    contents are never changed.  Returns True if the kernel populated them,
-    False on small arrays, other systems, older kernels or refused mappings.
-    """
-    if not array.flags.writeable:
-        raise ValueError("array must be writeable")
-    cdef void *address = cnp.PyArray_DATA(array)
-    cdef size_t nbytes = <size_t>array.nbytes
-    cdef int done
-    with nogil:
-        done = fi_prefault_for_write(address, nbytes)
-    return bool(done)
-
-
 def fill_constant(cnp.ndarray out, uint64_t value_bits, int n_threads):
     """Store one bit pattern into every element of the C-contiguous ``out``."""
     cdef _Job job

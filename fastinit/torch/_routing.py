@@ -17,7 +17,6 @@ from typing import Any, Optional
 import numpy as np
 import torch
 
-from fastinit import _core
 from fastinit._generator import Generator, default_rng
 from fastinit._methods import get_method
 
@@ -98,11 +97,6 @@ def fill(method: str, tensor: torch.Tensor, rng: Generator, n_threads: Optional[
     view = dense_view(tensor)
     if view is None or not accepts(method, tensor, **params):
         return False
-    # Model code fills a parameter right after torch allocated it, so this is
-    # usually the memory's first touch: populating its pages in one call is
-    # cheaper than a page fault per 4 KiB inside the fill (torch's allocator
-    # does not ask for huge pages as NumPy's does); a no-op on present pages.
-    _core.prefault_for_write(view)
     getattr(rng, method)(**params, out=view, n_threads=n_threads)
     bump_version(tensor)
     return True
