@@ -94,8 +94,7 @@ def make_plan(key: tuple, method: str, dtype: Any, values: tuple, *,
         if kdtype not in _ONE_VALUE_DTYPES or not dt.isnative:
             # float16, bfloat16, a byte-swapped dtype: always the general path,
             # which this remembers (False) so that such calls do not come back here
-            if len(SMALL_PLANS) < MAX_PLANS and not any(map(_is_negative_zero, values)):
-                SMALL_PLANS[key] = False
+            _remember(key, False, values)
             return None
         kparams = spec.kernel_params(dt, dict(zip(names, values)))
     except (TypeError, ValueError, OverflowError):
@@ -104,14 +103,22 @@ def make_plan(key: tuple, method: str, dtype: Any, values: tuple, *,
     plan = SmallPlan(spec.kind, kdtype, spec.words_per_element(dt), dt.num,
                      _core.pack_params(kparams), scalar,
                      tuple(i for i, v in enumerate(values) if _is_real_zero(v)))
-    # -0.0 == 0.0 and hashes alike, but NumPy refuses a scale of -0.0 and a
-    # loc of -0.0 can give other signs of zero: only +0.0's plan is kept, and
-    # draw_small does not use it for a -0.0 at one of its zero_parameters
-    if not any(map(_is_negative_zero, values)):
-        if len(SMALL_PLANS) >= MAX_PLANS:
-            SMALL_PLANS.clear()
-        SMALL_PLANS[key] = plan
+    _remember(key, plan, values)
     return plan
+
+
+def _remember(key: tuple, entry: Any, values: tuple) -> None:
+    """Keep ``entry`` (a plan, or False) under ``key`` in :data:`SMALL_PLANS`.
+
+    -0.0 == 0.0 and hashes alike, but NumPy refuses a scale of -0.0 and a loc
+    of -0.0 can give other signs of zero: only +0.0's entry is kept, and
+    draw_small does not use a plan for a -0.0 at one of its zero_parameters.
+    """
+    if any(map(_is_negative_zero, values)):
+        return
+    if len(SMALL_PLANS) >= MAX_PLANS:
+        SMALL_PLANS.clear()
+    SMALL_PLANS[key] = entry
 
 
 def _is_real_zero(value: Any) -> bool:
