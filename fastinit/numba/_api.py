@@ -5,12 +5,14 @@ so ``import fastinit`` stays fast.
 """
 from __future__ import annotations
 
+import contextlib
 import inspect
 import math
+import signal
 import sys
 import threading
 import time
-from typing import Any, Callable, Mapping, Optional, Union, overload
+from typing import Any, Callable, Iterator, Mapping, Optional, Union, overload
 
 import numpy as np
 
@@ -398,23 +400,77 @@ def _import_numba() -> None:
     half-initialised modules in ``sys.modules`` (``numba`` without
     ``numba.core``), and every later compile would fail with an unrelated
     ``AttributeError``.  Undoing the modules the interrupted import added
-    lets the next call import afresh.
+    lets the next call import afresh.  Numba's C extensions turn a Ctrl-C
+    that lands in their own imports into an ``ImportError`` (or print it and
+    go on), so a Ctrl-C is noted as it arrives and decides what is raised.
+
+    Numba then loads its CPU target lazily, on the first compile, and those
+    modules register their implementations in registries of modules that
+    stay (``numba.core.pythonapi``'s boxers, the target's lowering tables):
+    interrupted half-way, they cannot be undone, and every later compile in
+    the process failed ("duplicate registration for UnicodeType", or a
+    typing error).  That step (about half a second) runs here, with Ctrl-C
+    held until it is over and raised right after.
     """
     if "fastinit.numba._codegen" in sys.modules and "numba.core.errors" in sys.modules:
         return
     before = set(sys.modules)
-    try:
-        import numba  # noqa: F401
-        import numba.core.errors  # noqa: F401
+    failure: Optional[BaseException] = None
+    with _ctrl_c_noted(hold=False) as pressed:
+        try:
+            import numba  # noqa: F401
+            import numba.core.errors  # noqa: F401
 
-        from . import _codegen, _runtime  # noqa: F401
-    except BaseException:
+            from . import _codegen, _runtime  # noqa: F401
+        except BaseException as exc:
+            failure = exc
+    if failure is not None or pressed:
         # Every module the interrupted import added: Numba's own and those
         # of its dependencies it was importing (PyYAML, ...), any of which
         # may be half-initialised.
         for name in set(sys.modules) - before:
             sys.modules.pop(name, None)
-        raise
+        if pressed:
+            raise KeyboardInterrupt from failure
+        raise failure  # type: ignore[misc]
+    with _ctrl_c_noted(hold=True) as pressed:
+        from numba.core.registry import cpu_target
+
+        cpu_target.target_context.refresh()
+        # Imported by the first compile, and registering boxers / NRT
+        # lowering on import: the same hazard as the target's registries.
+        import numba.core.boxing  # noqa: F401
+        import numba.core.runtime.context  # noqa: F401
+    if pressed:
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _ctrl_c_noted(hold: bool) -> Iterator[list[bool]]:
+    """Note each Ctrl-C (SIGINT) that arrives meanwhile in the list yielded;
+    with ``hold``, also keep it from interrupting (the caller raises it
+    after), else raise ``KeyboardInterrupt`` at once as Python does.
+
+    Only Python's own handler on the main thread is replaced (a handler the
+    user installed stays in charge and the list stays empty; other threads
+    never receive KeyboardInterrupt).
+    """
+    pressed: list[bool] = []
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield pressed
+        return
+
+    def note(signum: int, frame: Any) -> None:
+        pressed.append(True)
+        if not hold:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _rebuild(func, uniforms, interval, finite, constraints, validate, base="uniform"):
