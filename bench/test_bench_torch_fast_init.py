@@ -9,7 +9,11 @@ the project's machine has 2 cores):
 * ``plain``: ``LlamaForCausalLM(config)`` -- allocation, each ``nn.Linear``'s
   ``reset_parameters`` (kaiming_uniform_), then transformers' ``_init_weights``
   (``normal_(0, 0.02)``, norms ones), all on torch's generator;
-* ``fast_init``: the same call inside ``fastinit.torch.fast_init()``.
+* ``fast_init``: the same call inside ``fastinit.torch.fast_init()`` (each
+  ``nn.Linear``'s ``kaiming_uniform_`` is recorded, then replaced unwritten
+  by the model's ``normal_``);
+* ``fast_init(defer=False)``: every fill written when it is made, as a
+  measure of what deferring saves.
 
 Where the time goes, measured on the same model afterwards:
 
@@ -91,9 +95,9 @@ def test_llama_1b_fast_init_vs_plain(benchmark):
         plain_std = plain.model.layers[0].mlp.up_proj.weight.std().item()
         del plain
 
-        def build_fast():
+        def build_fast(defer=True):
             torch.manual_seed(0)
-            with ft.fast_init():
+            with ft.fast_init(defer=defer):
                 return transformers.LlamaForCausalLM(config)
 
         gc.collect()
@@ -109,6 +113,9 @@ def test_llama_1b_fast_init_vs_plain(benchmark):
         _, t_fill_fast = _timed(lambda: ft.init_module_(fast, own_init=True), "fill_fastinit")
         _, t_fill_torch = _timed(lambda: _rerun_own_init_with_torch(fast), "fill_torch")
         del fast
+        gc.collect()
+        eager, t_eager = _timed(lambda: build_fast(defer=False), "fast_init_eager")
+        del eager
         gc.collect()
 
         def alloc_and_touch():
@@ -128,14 +135,15 @@ def test_llama_1b_fast_init_vs_plain(benchmark):
 
     gb = n_bytes / 1e9
     rows = [("plain construction", t_plain), ("inside fast_init", t_fast),
+            ("inside fast_init(defer=False): every fill written", t_eager),
             ("alloc + first touch (meta, to_empty, zero_)", t_alloc),
             ("fill only, torch (init_weights again)", t_fill_torch),
             ("fill only, fastinit (init_weights again in fast_init)", t_fill_fast)]
     speedup = t_plain / t_fast
     print(f"\nLlama {n_params / 1e9:.2f} G parameters, {gb:.2f} GB float32, {NT} threads, "
           f"load {os.getloadavg()[0]:.1f}")
-    cpu = [CPU_SECONDS.get(key) for key in ("plain", "fast_init", "alloc_first_touch",
-                                             "fill_torch", "fill_fastinit")]
+    cpu = [CPU_SECONDS.get(key) for key in ("plain", "fast_init", "fast_init_eager",
+                                             "alloc_first_touch", "fill_torch", "fill_fastinit")]
     for (label, seconds), cpu_s in zip(rows, cpu):
         print(f"  {label:55s} {seconds:8.2f} s  {gb / seconds:6.2f} GB/s  "
               f"(CPU {cpu_s:7.2f} s)")
@@ -143,7 +151,7 @@ def test_llama_1b_fast_init_vs_plain(benchmark):
           f"of the fills alone: {t_fill_torch / t_fill_fast:.1f}x")
     benchmark.extra_info.update({
         "threads": NT, "parameters": n_params, "bytes": n_bytes, "plain_s": t_plain,
-        "fast_init_s": t_fast, "alloc_first_touch_s": t_alloc, "fill_torch_s": t_fill_torch,
-        "fill_fastinit_s": t_fill_fast, "speedup": speedup,
+        "fast_init_s": t_fast, "fast_init_eager_s": t_eager, "alloc_first_touch_s": t_alloc,
+        "fill_torch_s": t_fill_torch, "fill_fastinit_s": t_fill_fast, "speedup": speedup,
         "cpu_seconds": dict(CPU_SECONDS), "loadavg": os.getloadavg(),
         "target_speedup": TARGET_SPEEDUP})

@@ -190,6 +190,24 @@ def check_memory(nbytes: int, what: str) -> None:
             )
 
 
+def overrides_torch_function(tensor: object) -> bool:
+    """Whether ``tensor``'s class overrides ``__torch_function__`` (a tensor subclass
+    whose operations are not plain torch's); ``nn.Parameter`` does not.
+
+    Unlike ``torch.overrides.has_torch_function``, an active
+    ``TorchFunctionMode`` (``with torch.device(...)``, ``fast_init``'s own) does
+    not count: a mode watches the calls made, it does not change what a
+    plain tensor's memory holds.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None or type(tensor) is torch.Tensor:
+        return False
+    impl = getattr(type(tensor), "__torch_function__", None)
+    impl = getattr(impl, "__func__", impl)
+    return impl not in (torch.Tensor.__torch_function__.__func__,
+                        torch._C._disabled_torch_function_impl)
+
+
 def torch_out_array(out: object, argname: str = "out") -> tuple[object, Any]:
     """``out`` as fastinit fills it: a CPU torch tensor becomes a NumPy view of its memory.
 
@@ -207,7 +225,7 @@ def torch_out_array(out: object, argname: str = "out") -> tuple[object, Any]:
     torch = sys.modules.get("torch")
     if torch is None or not isinstance(out, torch.Tensor):
         return out, None
-    if torch.overrides.has_torch_function((out,)):
+    if overrides_torch_function(out):
         raise TypeError(f"{argname} is a {type(out).__name__} with __torch_function__; "
                         "pass a plain CPU torch.Tensor")
     if out.is_meta or out.device.type != "cpu":

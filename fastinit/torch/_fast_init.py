@@ -1,22 +1,24 @@
 """``fast_init``: run existing model code with its random fills on fastinit's kernels.
 
-While at least one ``fast_init`` context is open anywhere in the process, three
-torch entry points are replaced by routing versions:
+While at least one ``fast_init`` context is open anywhere in the process,
+these torch entry points are replaced:
 
 * ``torch.Tensor.uniform_`` and ``torch.Tensor.normal_`` -- what
   ``nn.Linear.reset_parameters`` (through ``kaiming_uniform_``), every other
   ``torch.nn.init`` function and Hugging Face ``_init_weights``
-  (``normal_(0, 0.02)``) end up calling;
+  (``normal_(0, 0.02)``) end up calling: routed to fastinit;
 * ``torch.nn.init.trunc_normal_`` -- fastinit's one-pass inverse-CDF truncated
-  normal instead of torch's rejection loop.
+  normal instead of torch's rejection loop;
+* ``torch.Tensor.zero_``, ``fill_`` and ``copy_`` -- torch's own, after
+  dropping a deferred fill they replace (``_deferred``): they are seen even
+  where the deferring context's ``TorchFunctionMode`` is off.
 
 A routing version draws from fastinit only in a context (Python thread) that
 entered ``fast_init``; in every other thread it is exactly torch's function.
 It also hands the call to torch when given a ``generator=``, when autograd
 must record or refuse the write (grad mode on and the tensor requires grad),
 while ``torch.compile`` traces, and for any tensor fastinit cannot fill in
-place (see ``_tensors.is_fillable``).  ``zero_``/``fill_`` are not replaced:
-torch's are already parallel and draw nothing.  Factory functions
+place (see ``_tensors.is_fillable``).  Factory functions
 (``torch.randn``, ``torch.rand``) are not replaced either: ``with
 torch.device(...)`` recognizes them by identity in a set it caches for the
 life of the process, so a replacement seen there once would stop it from
@@ -37,7 +39,7 @@ from fastinit._generator import Generator, default_rng
 from fastinit._seeding import SeedLike
 from fastinit._threads import resolve_threads
 
-from . import _nn_init
+from . import _deferred, _nn_init
 from ._routing import ACTIVE, Route, active_route, fill, seed_from_torch
 
 __all__ = ["fast_init"]
@@ -86,21 +88,38 @@ class _Patches:
         def uniform_(self: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
             route = _routable(self)
             params = route and _parse(args, kwargs, ("from", "to"), (0.0, 1.0))
-            if params and fill("uniform", self, route.rng, route.n_threads,
+            if params and fill("uniform", self, route.rng, route.n_threads, route.defer_owner,
                                low=params["from"], high=params["to"]):
                 return self
-            return tensor_uniform(self, *args, **kwargs)
+            return _deferred.overwrite(self, tensor_uniform, self, *args, **kwargs)
 
         def normal_(self: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
             route = _routable(self)
             params = route and _parse(args, kwargs, ("mean", "std"), (0.0, 1.0))
-            if params and fill("normal", self, route.rng, route.n_threads,
+            if params and fill("normal", self, route.rng, route.n_threads, route.defer_owner,
                                loc=params["mean"], scale=params["std"]):
                 return self
-            return tensor_normal(self, *args, **kwargs)
+            return _deferred.overwrite(self, tensor_normal, self, *args, **kwargs)
 
         uniform_.__doc__ = tensor_uniform.__doc__
         normal_.__doc__ = tensor_normal.__doc__
+        tensor_zero, tensor_fill, tensor_copy = (torch.Tensor.zero_, torch.Tensor.fill_,
+                                                 torch.Tensor.copy_)
+
+        # Whole-tensor writes replace a fill recorded for exactly that memory
+        # (_deferred), also where the mode does not see them (inside
+        # torch.nn.init functions); otherwise they are torch's.
+        def zero_(self: torch.Tensor) -> torch.Tensor:
+            return _deferred.overwrite(self, tensor_zero, self)
+
+        def fill_(self: torch.Tensor, value: Any) -> torch.Tensor:
+            return _deferred.overwrite(self, tensor_fill, self, value)
+
+        def copy_(self: torch.Tensor, src: Any, non_blocking: bool = False) -> torch.Tensor:
+            return _deferred.overwrite(self, tensor_copy, self, src, non_blocking)
+
+        zero_.__doc__, fill_.__doc__, copy_.__doc__ = (tensor_zero.__doc__, tensor_fill.__doc__,
+                                                       tensor_copy.__doc__)
         torch_trunc_normal = torch.nn.init.trunc_normal_
 
         def trunc_normal_(tensor: torch.Tensor, mean: float = 0.0, std: float = 1.0,
@@ -112,7 +131,8 @@ class _Patches:
 
         trunc_normal_.__doc__ = torch_trunc_normal.__doc__
         return [(torch.Tensor, "uniform_", uniform_), (torch.Tensor, "normal_", normal_),
-                (torch.nn.init, "trunc_normal_", trunc_normal_)]
+                (torch.Tensor, "zero_", zero_), (torch.Tensor, "fill_", fill_),
+                (torch.Tensor, "copy_", copy_), (torch.nn.init, "trunc_normal_", trunc_normal_)]
 
     def acquire(self) -> None:
         with self._lock:
@@ -169,6 +189,16 @@ class fast_init:
     n_threads : int, optional
         Threads per fill; default ``omp_get_max_threads()``.  The values do
         not depend on it.
+    defer : bool, optional
+        ``True`` (default): a routed fill of more than 4096 elements is
+        recorded and written when something first reads that memory (any
+        torch function given the tensor or a view of it) or when the
+        context exits, so a fill the model code overwrites -- each
+        ``nn.Linear``'s ``reset_parameters`` under Hugging Face's
+        ``_init_weights`` -- is never written.  The values are the same
+        bit for bit.  ``False`` writes every fill at once: for code that
+        reads the tensors inside the context without a torch function
+        (another thread, a C++ extension, a TorchScript function).
 
     Notes
     -----
@@ -186,8 +216,18 @@ class fast_init:
     ``generator=``, sparse or quantized layouts, strided or overlapping views,
     tensor subclasses with ``__torch_function__``, writes autograd must
     record, ``torch.compile`` tracing, and parameters fastinit refuses (torch
-    then raises or works as usual).  ``zero_``, ``fill_`` and the other
-    deterministic fills stay torch's.
+    then raises or works as usual).  ``zero_``, ``fill_``, ``copy_`` and the
+    other deterministic fills stay torch's.
+
+    **Deferred fills** (``defer=True``).  While the context is open, its
+    thread has a ``TorchFunctionMode`` that writes a recorded fill before any
+    torch function other than a metadata query or a view can read the
+    memory (``sum``, ``numpy()``, ``data_ptr()``, ``torch.save``, a forward
+    pass, ``weight_norm``...).  A fill, ``zero_``, ``fill_``, ``copy_`` or
+    ``torch.nn.init`` function that writes exactly the same memory replaces
+    the recorded fill unwritten; a partial write (one row) writes it first.
+    Every recorded fill is written when the context exits, exceptions
+    included; the memory of a recorded tensor stays allocated until then.
 
     **Threads and nesting.**  The patches are process-wide while any context
     is open, but only the thread (``contextvars`` context) that entered a
@@ -205,12 +245,15 @@ class fast_init:
     """
 
     def __init__(self, seed: Union[SeedLike, Generator] = None, *,
-                 n_threads: Optional[int] = None) -> None:
+                 n_threads: Optional[int] = None, defer: bool = True) -> None:
         resolve_threads(n_threads)  # refused here, naming n_threads
         if seed is not None and not isinstance(seed, Generator):
             default_rng(seed)  # refused here, naming seed
+        if not isinstance(defer, bool):
+            raise TypeError(f"defer must be True or False, got {defer!r}")
         self._seed = seed
         self._n_threads = n_threads
+        self._defer = defer
         self._token: Optional[Any] = None
         self._generator: Optional[Generator] = None
 
@@ -227,15 +270,22 @@ class fast_init:
             seed = seed_from_torch()
         self._generator = default_rng(seed)
         PATCHES.acquire()
-        self._token = ACTIVE.set(Route(self._generator, self._n_threads))
+        if self._defer:
+            _deferred.open_context(self)
+        self._token = ACTIVE.set(Route(self._generator, self._n_threads,
+                                       self if self._defer else None))
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
         token, self._token = self._token, None
         try:
-            ACTIVE.reset(token)
+            if self._defer:
+                _deferred.close_context(self)  # every recorded fill written
         finally:
-            PATCHES.release()
+            try:
+                ACTIVE.reset(token)
+            finally:
+                PATCHES.release()
 
 
 def patches_installed() -> bool:

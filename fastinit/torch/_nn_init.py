@@ -27,8 +27,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from fastinit._validation import overrides_torch_function
+
 from ._routing import accepts, fill, generator_for_call
-from ._tensors import dense_view
+from ._tensors import is_fillable
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
@@ -54,12 +56,14 @@ _NonlinearityType = Literal[
 
 
 def _fill(method: str, tensor: Tensor, **params: float) -> bool:
-    rng, n_threads = generator_for_call()
-    return fill(method, tensor, rng, n_threads, **params)
+    rng, n_threads, defer_owner = generator_for_call()
+    return fill(method, tensor, rng, n_threads, defer_owner, **params)
 
 
 def _overridden(tensor: Tensor) -> bool:
-    return torch.overrides.has_torch_function_variadic(tensor)
+    # A tensor subclass goes to torch's function (which dispatches it); an
+    # active TorchFunctionMode does not count (torch.device(...), fast_init's).
+    return overrides_torch_function(tensor)
 
 
 def _fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
@@ -128,7 +132,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     if tensor.is_meta:  # torch: no storage, nothing to do (and no warning)
         return tensor
     params = {"loc": mean, "scale": std, "a": a, "b": b}
-    if (generator is not None or dense_view(tensor) is None
+    if (generator is not None or not is_fillable(tensor)
             or not accepts("truncated_normal", tensor, **params)):
         return _TORCH["trunc_normal_"](tensor, mean, std, a, b, generator)
     if (mean < a - 2 * std) or (mean > b + 2 * std):
@@ -250,9 +254,9 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01,
         return tensor
     rows, cols = tensor.shape
     num_zeros = math.ceil(sparsity * rows)
-    rng, n_threads = generator_for_call()
+    rng, n_threads, defer_owner = generator_for_call()
     with torch.no_grad():
-        if not fill("normal", tensor, rng, n_threads, loc=0.0, scale=std):
+        if not fill("normal", tensor, rng, n_threads, defer_owner, loc=0.0, scale=std):
             _TORCH["normal_"](tensor, 0.0, std)
         if cols and rows:
             # one random permutation of the rows per column: argsort of uniforms

@@ -20,6 +20,7 @@ import torch
 from fastinit._generator import Generator, default_rng
 from fastinit._methods import get_method
 
+from . import _deferred
 from ._tensors import NUMPY_DTYPES, bump_version, dense_view
 
 __all__ = ["Route", "ACTIVE", "active_route", "seed_from_torch", "generator_for_call", "accepts",
@@ -32,6 +33,9 @@ class Route:
 
     rng: Generator
     n_threads: Optional[int]
+    #: The ``fast_init`` whose large fills are recorded and written late
+    #: (``_deferred``); None: every fill is written at once.
+    defer_owner: Optional[object] = None
 
 
 #: The route of the current context (thread / task); None outside ``fast_init``.
@@ -60,12 +64,13 @@ def seed_from_torch() -> np.random.SeedSequence:
     return np.random.SeedSequence([torch.initial_seed(), draw])
 
 
-def generator_for_call() -> tuple[Generator, Optional[int]]:
-    """The generator and thread count one ``fastinit.torch.<fn>_`` call draws with."""
+def generator_for_call() -> tuple[Generator, Optional[int], Optional[object]]:
+    """The generator, thread count and deferring ``fast_init`` (or None) one
+    ``fastinit.torch.<fn>_`` call draws with."""
     route = active_route()
     if route is not None:
-        return route.rng, route.n_threads
-    return default_rng(seed_from_torch()), None
+        return route.rng, route.n_threads, route.defer_owner
+    return default_rng(seed_from_torch()), None, None
 
 
 def accepts(method: str, tensor: torch.Tensor, **params: Any) -> bool:
@@ -86,17 +91,30 @@ def accepts(method: str, tensor: torch.Tensor, **params: Any) -> bool:
 
 
 def fill(method: str, tensor: torch.Tensor, rng: Generator, n_threads: Optional[int],
-         **params: Any) -> bool:
+         defer_owner: Optional[object] = None, **params: Any) -> bool:
     """Fill ``tensor`` in place with ``rng.<method>(**params)``; False if torch must do it.
 
     Nothing is written and nothing is drawn when it returns False.  The write
     goes through a view of the tensor's memory, outside autograd (as under
     ``torch.no_grad``), and bumps the tensor's version counter as torch's
-    in-place ops do.
+    in-place ops do.  With ``defer_owner`` (a ``fast_init`` that defers), a
+    large fill is recorded and written late, with the same values
+    (``_deferred``).
     """
-    view = dense_view(tensor)
-    if view is None or not accepts(method, tensor, **params):
-        return False
-    getattr(rng, method)(**params, out=view, n_threads=n_threads)
-    bump_version(tensor)
+    # fastinit's own torch calls are not uses of the memory (_deferred's mode)
+    with torch._C.DisableTorchFunction():
+        view = dense_view(tensor)
+        if view is None or not accepts(method, tensor, **params):
+            return False
+        replaced = _deferred.claim(tensor)  # (also under a fast_init(defer=False) nested inside)
+        try:
+            if (defer_owner is not None and view.size > _deferred.DEFER_ABOVE
+                    and _deferred.writes_late()):
+                _deferred.record(defer_owner, method, tensor, view, rng, n_threads, params)
+            else:
+                getattr(rng, method)(**params, out=view, n_threads=n_threads)
+        except BaseException:
+            _deferred.restore(replaced)
+            raise
+        bump_version(tensor)
     return True

@@ -17,8 +17,9 @@ import numpy as np
 import torch
 
 from fastinit._dtypes import bfloat16
+from fastinit._validation import overrides_torch_function
 
-__all__ = ["NUMPY_DTYPES", "dense_view", "numpy_view", "bump_version", "is_fillable"]
+__all__ = ["NUMPY_DTYPES", "dense_view", "numpy_view", "bump_version", "is_dense", "is_fillable"]
 
 #: torch dtype -> NumPy dtype of the same bits, for the dtypes fastinit fills.
 NUMPY_DTYPES: dict[torch.dtype, np.dtype] = {
@@ -37,7 +38,7 @@ def numpy_view(tensor: torch.Tensor) -> np.ndarray:
     return data.numpy()
 
 
-def _is_dense(tensor: torch.Tensor) -> bool:
+def is_dense(tensor: torch.Tensor) -> bool:
     """True when the elements fill ``numel`` consecutive slots of memory exactly once."""
     expected = 1
     dims = sorted(((st, s) for s, st in zip(tensor.shape, tensor.stride()) if s != 1))
@@ -55,14 +56,14 @@ def is_fillable(tensor: object) -> bool:
     override), on the CPU, strided, of a dtype fastinit fills, not empty, with
     no conjugate/negative bit, whose elements are one dense block of memory.
     """
-    if not isinstance(tensor, torch.Tensor) or torch.overrides.has_torch_function((tensor,)):
+    if not isinstance(tensor, torch.Tensor) or overrides_torch_function(tensor):
         return False
     if (tensor.device.type != "cpu" or tensor.layout is not torch.strided or tensor.is_meta
             or tensor.dtype not in NUMPY_DTYPES or tensor.is_quantized):
         return False
     if tensor.numel() == 0 or tensor.is_conj() or tensor.is_neg():
         return False
-    return tensor.is_contiguous() or _is_dense(tensor)
+    return tensor.is_contiguous() or is_dense(tensor)
 
 
 def dense_view(tensor: torch.Tensor) -> Optional[np.ndarray]:
@@ -74,13 +75,16 @@ def dense_view(tensor: torch.Tensor) -> Optional[np.ndarray]:
     """
     if not is_fillable(tensor):
         return None
-    data = tensor.detach()
-    if not data.is_contiguous():
-        data = torch.as_strided(data, (data.numel(),), (1,), data.storage_offset())
-    try:
-        return numpy_view(data).reshape(-1)
-    except (RuntimeError, TypeError):  # wrapped tensors (functorch, ...) have no NumPy view
-        return None
+    # fastinit's own look at the memory, not a use of it (fastinit.torch's
+    # deferred fills watch uses through a TorchFunctionMode)
+    with torch._C.DisableTorchFunction():
+        data = tensor.detach()
+        if not data.is_contiguous():
+            data = torch.as_strided(data, (data.numel(),), (1,), data.storage_offset())
+        try:
+            return numpy_view(data).reshape(-1)
+        except (RuntimeError, TypeError):  # wrapped tensors (functorch, ...) have no NumPy view
+            return None
 
 
 def bump_version(tensor: torch.Tensor) -> None:

@@ -21,8 +21,8 @@ ORIGINAL_TRUNC_NORMAL = torch.nn.init.trunc_normal_
 
 
 def _untouched():
-    return (not patches_installed() and "uniform_" not in torch.Tensor.__dict__
-            and "normal_" not in torch.Tensor.__dict__
+    return (not patches_installed()
+            and not {"uniform_", "normal_", "zero_", "fill_", "copy_"} & set(torch.Tensor.__dict__)
             and torch.nn.init.trunc_normal_ is ORIGINAL_TRUNC_NORMAL)
 
 
