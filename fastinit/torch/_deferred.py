@@ -26,7 +26,9 @@ exits, exceptions included.
 
 What no mode can see: another Python thread reading the tensor before the
 context exits, C++ extension code handed the tensor directly, a TorchScript
-function run inside the context.  ``fast_init(defer=False)`` writes every
+function run inside the context, and memory reached without torch -- a
+NumPy array or a pointer taken from the tensor before the fill was recorded
+(taking one is a use: it writes what was recorded until then).  ``fast_init(defer=False)`` writes every
 fill at once for such code.
 
 Memory stays alive while its fill is recorded (the record holds a NumPy view
@@ -130,13 +132,14 @@ def _write_storage_of(state: _ThreadState, tensor: Any) -> None:
         _write(state, key, state.by_storage[key])
 
 
-def _write_arguments(state: _ThreadState, args: Iterable[Any]) -> None:
+def _write_arguments(state: _ThreadState, args: Iterable[Any], depth: int = 0) -> None:
     for arg in args:
-        if isinstance(arg, (list, tuple)):  # torch.cat([...]), torch.stack(...)
-            for item in arg:
-                _write_storage_of(state, item)
-        else:
+        if isinstance(arg, torch.Tensor):
             _write_storage_of(state, arg)
+        elif depth < 3 and isinstance(arg, (list, tuple)):  # torch.cat([...]), _foreach_*
+            _write_arguments(state, arg, depth + 1)
+        elif depth < 3 and isinstance(arg, dict):
+            _write_arguments(state, arg.values(), depth + 1)
 
 
 def writes_late() -> bool:
@@ -177,13 +180,20 @@ def restore(claimed: list[_Fill]) -> None:
         state.by_storage.setdefault(rec.key, []).append(rec)
 
 
-def overwrite(tensor: torch.Tensor, write: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``write(*args, **kwargs)``, a torch function that writes all of ``tensor``
-    (``zero_``, ``fill_``, ``copy_``, torch's ``uniform_``...): the fill recorded
-    for exactly that memory is dropped if it returns, kept if it raises."""
+def overwrite(write: Callable[..., Any], tensor: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
+    """``write(tensor, *args, **kwargs)``, a torch function that writes all of
+    ``tensor`` (``zero_``, ``fill_``, ``copy_``, torch's ``uniform_``...): the
+    fill recorded for exactly that memory is dropped if it returns, kept if it
+    raises.  What the other arguments hold is written first (``copy_`` from a
+    view of the tensor itself reads it)."""
+    state = _state()
+    if state.by_storage:
+        with torch._C.DisableTorchFunction():
+            _write_arguments(state, args)
+            _write_arguments(state, kwargs.values())
     replaced = claim(tensor)
     try:
-        return write(*args, **kwargs)
+        return write(tensor, *args, **kwargs)
     except BaseException:
         restore(replaced)
         raise

@@ -91,7 +91,7 @@ class _Patches:
             if params and fill("uniform", self, route.rng, route.n_threads, route.defer_owner,
                                low=params["from"], high=params["to"]):
                 return self
-            return _deferred.overwrite(self, tensor_uniform, self, *args, **kwargs)
+            return _deferred.overwrite(tensor_uniform, self, *args, **kwargs)
 
         def normal_(self: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
             route = _routable(self)
@@ -99,7 +99,7 @@ class _Patches:
             if params and fill("normal", self, route.rng, route.n_threads, route.defer_owner,
                                loc=params["mean"], scale=params["std"]):
                 return self
-            return _deferred.overwrite(self, tensor_normal, self, *args, **kwargs)
+            return _deferred.overwrite(tensor_normal, self, *args, **kwargs)
 
         uniform_.__doc__ = tensor_uniform.__doc__
         normal_.__doc__ = tensor_normal.__doc__
@@ -110,13 +110,13 @@ class _Patches:
         # (_deferred), also where the mode does not see them (inside
         # torch.nn.init functions); otherwise they are torch's.
         def zero_(self: torch.Tensor) -> torch.Tensor:
-            return _deferred.overwrite(self, tensor_zero, self)
+            return _deferred.overwrite(tensor_zero, self)
 
         def fill_(self: torch.Tensor, value: Any) -> torch.Tensor:
-            return _deferred.overwrite(self, tensor_fill, self, value)
+            return _deferred.overwrite(tensor_fill, self, value)
 
         def copy_(self: torch.Tensor, src: Any, non_blocking: bool = False) -> torch.Tensor:
-            return _deferred.overwrite(self, tensor_copy, self, src, non_blocking)
+            return _deferred.overwrite(tensor_copy, self, src, non_blocking)
 
         zero_.__doc__, fill_.__doc__, copy_.__doc__ = (tensor_zero.__doc__, tensor_fill.__doc__,
                                                        tensor_copy.__doc__)

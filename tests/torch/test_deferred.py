@@ -220,6 +220,8 @@ WRITES = {
     "copy_": lambda w: w.copy_(torch.arange(w.numel(), dtype=w.dtype).view_as(w)),
     "copy_ broadcast": lambda w: w.copy_(torch.arange(w.shape[1], dtype=w.dtype)),
     "copy_ from itself": lambda w: w.copy_(w.flip(0)),
+    "copy_ from a view of itself": lambda w: w.copy_(w.view(w.shape)),
+    "fill_ from its own element": lambda w: w.fill_(w[0, 0]),
     "one row": lambda w: w[0].zero_(),
     "a column": lambda w: w[:, 1].fill_(2.0),
     "in-place math": lambda w: w.mul_(2.0),
