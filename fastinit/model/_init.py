@@ -113,15 +113,20 @@ def init_model(spec: SpecLike, seed: SeedOrGenerator = 0, out: Optional[PathLike
         resolve_threads(n_threads)  # checks it before anything is allocated
         return _init_in_memory(model, rng, n_threads, progress)
     # From the first line on, whatever interrupts the call says whether ``out``
-    # was written (an interrupt can land anywhere, e.g. while the spec loads).
-    before = file_identity(out) if isinstance(out, (str, os.PathLike)) else None
+    # was written (an interrupt can land anywhere, e.g. while the spec loads,
+    # or while the file there is looked at).
+    before: Optional[tuple[int, int]] = None
+    looked = False
     try:
+        before = file_identity(out) if isinstance(out, (str, os.PathLike)) else None
+        looked = True
         model = load_spec(spec)
         rng = default_rng(seed)
         resolve_threads(n_threads)
         return _init_to_file(model, rng, out, n_threads, progress, replace_read_only)
     except KeyboardInterrupt as exc:
-        note_outcome(exc, out, before)
+        # before the file was looked at, nothing had started: it is as it was
+        note_outcome(exc, out, before if looked else file_identity(out))
         raise
 
 

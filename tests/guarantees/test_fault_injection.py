@@ -217,8 +217,15 @@ WRITE_CHILD = textwrap.dedent(
                 notes = " ".join(getattr(exc, "__notes__", []))
                 # Raised inside init_model only if its traceback goes deeper
                 # than this frame: a signal landing on this loop's own lines
-                # (before the call, or right after it returned) is no call's.
-                inside = entered and exc.__traceback__.tb_next is not None
+                # (before the call, or right after it returned) is no call's;
+                # nor is one raised on init_model's entry (the first check
+                # Python makes in a called function, before any of its lines).
+                deepest = exc.__traceback__
+                while deepest.tb_next is not None:
+                    deepest = deepest.tb_next
+                at_entry = (deepest.tb_frame.f_code is init_model.__code__
+                            and deepest.tb_lineno == init_model.__code__.co_firstlineno)
+                inside = entered and exc.__traceback__.tb_next is not None and not at_entry
                 said = ("written" if "was written completely" in notes else
                         "not_written" if "was not written" in notes else
                         "silent" if inside else "outside_the_call")
