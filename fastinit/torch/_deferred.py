@@ -31,8 +31,10 @@ NumPy array or a pointer taken from the tensor before the fill was recorded
 (taking one is a use: it writes what was recorded until then).  ``fast_init(defer=False)`` writes every
 fill at once for such code.
 
-Memory stays alive while its fill is recorded (the record holds a NumPy view
-of it): a tensor dropped inside the context is released when it exits.
+A record holds a NumPy view of the memory.  A tensor let go inside the
+context is seen when nothing else holds its storage (torch's storage use
+count, checked every 64 records and at the exit): its record is dropped, its
+memory released, nothing written.
 """
 from __future__ import annotations
 
@@ -48,7 +50,7 @@ from fastinit._generator import Generator
 from fastinit._methods import get_method
 from fastinit._small_draws import SMALL_DRAW
 
-from ._tensors import is_dense
+from ._tensors import dense_view, is_dense
 
 __all__ = ["DEFER_ABOVE", "writes_late", "claim", "restore", "overwrite", "record", "open_context",
            "close_context", "recorded_count"]
@@ -87,6 +89,7 @@ class _ThreadState:
     owners: list[object] = field(default_factory=list)  # open deferring contexts, in order
     mode: Optional[TorchFunctionMode] = None
     blocked: int = 0  # inside Python torch functions the mode runs: nothing is recorded
+    recorded_since_sweep: int = 0
 
 
 _LOCAL = threading.local()
@@ -210,8 +213,57 @@ def record(owner: object, method: str, tensor: torch.Tensor, view: np.ndarray, r
     spec = get_method(method)
     position = rng.reserve(view.size * spec.words_per_element(view.dtype))
     start, end = _block(view)
-    _state().by_storage.setdefault(key, []).append(
+    state = _state()
+    state.by_storage.setdefault(key, []).append(
         _Fill(owner, key, method, dict(params), view, rng, position, n_threads, start, end))
+    state.recorded_since_sweep += 1
+    if state.recorded_since_sweep >= 64:
+        _forget_unreachable(state)
+
+
+def _holder(view: np.ndarray) -> torch.Tensor:
+    """The tensor at the root of a record's NumPy view."""
+    base: Any = view
+    while isinstance(base, np.ndarray):
+        base = base.base
+    return base
+
+
+def _storage_references(view: np.ndarray) -> Optional[int]:
+    """How many references the storage under ``view`` has (None where torch
+    does not say)."""
+    use_count = getattr(torch._C, "_storage_Use_Count", None)
+    if use_count is None:
+        return None
+    with torch._C.DisableTorchFunction():
+        return use_count(_holder(view).untyped_storage()._cdata)
+
+
+_OWN_REFERENCES: list[Optional[int]] = []
+
+
+def _own_references() -> Optional[int]:
+    """The references of a storage that only a record holds (measured once)."""
+    if not _OWN_REFERENCES:
+        tensor = torch.empty(DEFER_ABOVE + 1)
+        view = dense_view(tensor)
+        del tensor
+        _OWN_REFERENCES.append(_storage_references(view) if view is not None else None)
+    return _OWN_REFERENCES[0]
+
+
+def _forget_unreachable(state: _ThreadState) -> None:
+    """Drop the records whose memory nothing but the record holds: the tensor
+    was let go inside the context, nobody can read it, and its memory is
+    released now instead of at the exit."""
+    state.recorded_since_sweep = 0
+    own = _own_references()
+    if own is None:
+        return
+    for key, fills in list(state.by_storage.items()):
+        fills[:] = [rec for rec in fills if _storage_references(rec.view) != own]
+        if not fills:
+            del state.by_storage[key]
 
 
 def recorded_count() -> int:
@@ -337,6 +389,7 @@ def close_context(owner: object) -> None:
     """
     state = _state()
     try:
+        _forget_unreachable(state)
         for key, fills in list(state.by_storage.items()):
             _write(state, key, [rec for rec in fills if rec.owner is owner])
     finally:

@@ -271,7 +271,7 @@ def test_ctrl_c_while_writing_at_the_exit_leaves_nothing_behind(monkeypatch):
 
     with pytest.raises(KeyboardInterrupt):
         with ft.fast_init(seed=2):
-            nn.Linear(256, 128)
+            layer = nn.Linear(256, 128)  # noqa: F841  (kept: its fill is written at the exit)
             monkeypatch.setattr(_deferred._Fill, "write", interrupted)
     assert "uniform_" not in torch.Tensor.__dict__  # patches restored (fixture: mode, records)
 
@@ -357,3 +357,21 @@ def test_hugging_face_wrappers_that_skip_a_loaded_tensor_keep_its_fill(written):
     plain, deferred = _twice(build)
     _assert_same(plain, deferred)
     assert written == [("uniform", 256 * 128)]
+
+
+def test_tensors_let_go_inside_the_context_are_forgotten_not_written(written):
+    with ft.fast_init(seed=2):
+        for _ in range(200):
+            layer = nn.Linear(256, 128)
+            del layer  # nothing holds its weight any more
+        assert _deferred.recorded_count() < 64 + 1  # dropped every 64 records
+        kept = nn.Linear(256, 128)
+        alias = nn.Linear(256, 128).weight.data  # the layer goes, its memory stays
+    assert written == [("uniform", 256 * 128)] * 2
+    with ft.fast_init(seed=2, defer=False):
+        for _ in range(200):
+            nn.Linear(256, 128)
+        expected_kept = nn.Linear(256, 128)
+        expected_alias = nn.Linear(256, 128).weight.data
+    _assert_same(kept, expected_kept)
+    _assert_same(alias, expected_alias)
