@@ -118,8 +118,9 @@ def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
 def mentions(message: str, name: str) -> bool:
     """Does an error message name argument ``name``?"""
     patterns = {
-        "a": r"\ba\s*(=|must|<|is)|\[a, b\]",
-        "b": r"\bb\s*(=|must|is)|< b\b|\[a, b\]",
+        # a single letter is a word in any sentence: only as an argument
+        "a": r"\ba\s*(=|must|<|is|of shape)|\[a, b\]",
+        "b": r"\bb\s*(=|must|is|of shape)|< b\b|\[a, b\]",
         "size": r"\bsize\b",
     }
     return re.search(patterns.get(name, rf"\b{re.escape(name)}\b"), message) is not None
