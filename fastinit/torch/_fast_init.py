@@ -198,7 +198,8 @@ class fast_init:
         ``_init_weights`` -- is never written.  The values are the same
         bit for bit.  ``False`` writes every fill at once: for code that
         reads the tensors inside the context without a torch function
-        (another thread, a C++ extension, a TorchScript function).
+        (another thread, a C++ extension, a TorchScript function, a NumPy
+        array taken from the tensor before it was filled).
 
     Notes
     -----
@@ -227,7 +228,8 @@ class fast_init:
     ``torch.nn.init`` function that writes exactly the same memory replaces
     the recorded fill unwritten; a partial write (one row) writes it first.
     Every recorded fill is written when the context exits, exceptions
-    included; the memory of a recorded tensor stays allocated until then.
+    included -- except those of tensors let go meanwhile, which nothing can
+    read any more.
 
     **Threads and nesting.**  The patches are process-wide while any context
     is open, but only the thread (``contextvars`` context) that entered a
