@@ -24,9 +24,11 @@ Hugging Face's wrappers of them, which skip tensors loaded from a
 checkpoint, included).  Everything a context recorded is written when it
 exits, exceptions included.
 
-What no mode can see: another Python thread reading the tensor before the
-context exits, C++ extension code handed the tensor directly, a TorchScript
-function run inside the context, and memory reached without torch -- a
+A TorchScript module (scripted or traced) runs its forward in C++: a global
+forward pre-hook writes what it can read first.  What nothing here can see:
+another Python thread reading the tensor before the context exits, C++
+extension code handed the tensor directly, a scripted *function* (not a
+module) given the tensor, and memory reached without torch -- a
 NumPy array or a pointer taken from the tensor before the fill was recorded
 (taking one is a use: it writes what was recorded until then).  ``fast_init(defer=False)`` writes every
 fill at once for such code.
@@ -52,8 +54,8 @@ from fastinit._small_draws import SMALL_DRAW
 
 from ._tensors import dense_view, is_dense
 
-__all__ = ["DEFER_ABOVE", "writes_late", "claim", "restore", "overwrite", "record", "open_context",
-           "close_context", "recorded_count"]
+__all__ = ["DEFER_ABOVE", "writes_late", "claim", "restore", "overwrite", "record",
+           "write_before_script_call", "open_context", "close_context", "recorded_count"]
 
 #: Fills of more elements than this are recorded.  Smaller ones (at most
 #: ``SMALL_DRAW``) are drawn at once: NumPy's small-call path may take words
@@ -369,6 +371,20 @@ class _WriteBeforeUse(TorchFunctionMode):
             return func(*args, **kwargs)
         finally:
             state.blocked -= 1
+
+
+def write_before_script_call(module: torch.nn.Module, args: tuple) -> None:
+    """Forward pre-hook (global while a ``fast_init`` is open): a TorchScript
+    module (scripted or traced) runs its forward in C++, where the mode sees
+    nothing, so what it can read -- its parameters, buffers and arguments --
+    is written first.  Other modules' forwards are seen op by op."""
+    state = _state()
+    if not state.by_storage or not isinstance(module, torch.jit.ScriptModule):
+        return
+    with torch._C.DisableTorchFunction():
+        _write_arguments(state, module.parameters())
+        _write_arguments(state, module.buffers())
+        _write_arguments(state, args)
 
 
 def open_context(owner: object) -> None:

@@ -80,6 +80,7 @@ class _Patches:
         self._lock = threading.Lock()
         self._open = 0
         self._saved: list[tuple[Any, str, Any, Any]] = []  # (owner, name, original, ours)
+        self._hook: Optional[Any] = None  # the global forward pre-hook (_deferred)
 
     def _targets(self) -> list[tuple[Any, str, Callable]]:
         tensor_uniform = torch.Tensor.uniform_
@@ -144,6 +145,8 @@ class _Patches:
                     original = owner.__dict__.get(name, _MISSING)
                     setattr(owner, name, ours)
                     self._saved.append((owner, name, original, ours))
+                self._hook = torch.nn.modules.module.register_module_forward_pre_hook(
+                    _deferred.write_before_script_call)
             self._open += 1
 
     def release(self) -> None:
@@ -159,6 +162,9 @@ class _Patches:
                 else:
                     setattr(owner, name, original)
             self._saved.clear()
+            if self._hook is not None:
+                self._hook.remove()
+                self._hook = None
 
     @property
     def installed(self) -> bool:
@@ -198,8 +204,9 @@ class fast_init:
         ``_init_weights`` -- is never written.  The values are the same
         bit for bit.  ``False`` writes every fill at once: for code that
         reads the tensors inside the context without a torch function
-        (another thread, a C++ extension, a TorchScript function, a NumPy
-        array taken from the tensor before it was filled).
+        (another thread, a C++ extension, a scripted TorchScript function --
+        scripted and traced modules are seen --, a NumPy array taken from
+        the tensor before it was filled).
 
     Notes
     -----

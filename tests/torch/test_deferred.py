@@ -39,6 +39,7 @@ def _nothing_left_behind():
     yield
     assert _deferred.recorded_count() == 0
     assert torch._C._len_torch_function_stack() == 0  # the mode is gone
+    assert not torch.nn.modules.module._global_forward_pre_hooks  # and the TorchScript hook
 
 
 def _twice(build):
@@ -135,6 +136,8 @@ READS = {
     "storage bytes": lambda m: bytes(m.weight.untyped_storage()[:64]),
     "dlpack": lambda m: np.from_dlpack(m.weight.detach()).copy(),
     "torch.compile": lambda m: torch.compile(lambda w: (w * 2).sum(), backend="eager")(m.weight),
+    "jit.script module": lambda m: torch.jit.script(m)(torch.ones(3, 256)),
+    "jit.trace module": lambda m: torch.jit.trace(m, torch.zeros(1, 256))(torch.ones(3, 256)),
 }
 
 
