@@ -40,9 +40,11 @@ memory released, nothing written.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import numpy as np
 import torch
@@ -54,7 +56,7 @@ from fastinit._small_draws import SMALL_DRAW
 
 from ._tensors import dense_view, is_dense
 
-__all__ = ["DEFER_ABOVE", "writes_late", "claim", "restore", "overwrite", "record",
+__all__ = ["DEFER_ABOVE", "writes_late", "replacing", "overwrite", "record",
            "write_before_script_call", "open_context", "close_context", "recorded_count"]
 
 #: Fills of more elements than this are recorded.  Smaller ones (at most
@@ -128,23 +130,33 @@ def _write(state: _ThreadState, key: int, fills: Iterable[_Fill]) -> None:
             state.by_storage.pop(key, None)
 
 
-def _write_storage_of(state: _ThreadState, tensor: Any) -> None:
-    """Write every recorded fill in ``tensor``'s storage (any tensor argument)."""
-    if not isinstance(tensor, torch.Tensor):
-        return
-    key = _storage_key(tensor)
-    if key is not None and key in state.by_storage:
-        _write(state, key, state.by_storage[key])
-
-
 def _write_arguments(state: _ThreadState, args: Iterable[Any], depth: int = 0) -> None:
     for arg in args:
         if isinstance(arg, torch.Tensor):
-            _write_storage_of(state, arg)
+            key = _storage_key(arg)
+            if key is not None and key in state.by_storage:
+                _write(state, key, state.by_storage[key])
         elif depth < 3 and isinstance(arg, (list, tuple)):  # torch.cat([...]), _foreach_*
             _write_arguments(state, arg, depth + 1)
         elif depth < 3 and isinstance(arg, dict):
             _write_arguments(state, arg.values(), depth + 1)
+
+
+def _write_what_is_read(state: _ThreadState, args: Iterable[Any], kwargs: dict) -> None:
+    """Write every recorded fill in the storage of a tensor among ``args`` and
+    ``kwargs`` (in lists, tuples and dicts too): a function is about to read them."""
+    if state.by_storage:
+        with torch._C.DisableTorchFunction():
+            _write_arguments(state, args)
+            _write_arguments(state, kwargs.values())
+
+
+def _keep_only(state: _ThreadState, keep: Callable[[_Fill], bool]) -> None:
+    """Forget, unwritten, every record for which ``keep`` is false."""
+    for key, fills in list(state.by_storage.items()):
+        fills[:] = [rec for rec in fills if keep(rec)]
+        if not fills:
+            del state.by_storage[key]
 
 
 def writes_late() -> bool:
@@ -153,10 +165,9 @@ def writes_late() -> bool:
     return bool(state.owners) and state.blocked == 0
 
 
-def claim(tensor: torch.Tensor) -> list[_Fill]:
+def _claim(tensor: torch.Tensor) -> list[_Fill]:
     """Before ``tensor`` is written whole: take out the recorded fills of exactly
-    its memory (returned: drop them once the write succeeded, or
-    :func:`restore` them), and write now those that overlap it otherwise."""
+    its memory (returned), and write now those that overlap it otherwise."""
     state = _state()
     if not state.by_storage:
         return []
@@ -178,30 +189,29 @@ def claim(tensor: torch.Tensor) -> list[_Fill]:
         return exact
 
 
-def restore(claimed: list[_Fill]) -> None:
-    """Put back fills :func:`claim` took out, when the write did not happen."""
-    state = _state()
-    for rec in claimed:
-        state.by_storage.setdefault(rec.key, []).append(rec)
+@contextlib.contextmanager
+def replacing(tensor: torch.Tensor) -> Iterator[None]:
+    """While the block writes all of ``tensor``: the fill recorded for exactly
+    that memory is dropped if the block ends normally, kept if it raises
+    (those overlapping it otherwise are written first)."""
+    replaced = _claim(tensor)
+    try:
+        yield
+    except BaseException:
+        state = _state()
+        for rec in replaced:
+            state.by_storage.setdefault(rec.key, []).append(rec)
+        raise
 
 
 def overwrite(write: Callable[..., Any], tensor: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
     """``write(tensor, *args, **kwargs)``, a torch function that writes all of
-    ``tensor`` (``zero_``, ``fill_``, ``copy_``, torch's ``uniform_``...): the
-    fill recorded for exactly that memory is dropped if it returns, kept if it
-    raises.  What the other arguments hold is written first (``copy_`` from a
-    view of the tensor itself reads it)."""
-    state = _state()
-    if state.by_storage:
-        with torch._C.DisableTorchFunction():
-            _write_arguments(state, args)
-            _write_arguments(state, kwargs.values())
-    replaced = claim(tensor)
-    try:
+    ``tensor`` (``zero_``, ``fill_``, ``copy_``, torch's ``uniform_``...), as
+    :func:`replacing`.  What the other arguments hold is written first
+    (``copy_`` from a view of the tensor itself reads it)."""
+    _write_what_is_read(_state(), args, kwargs)
+    with replacing(tensor):
         return write(tensor, *args, **kwargs)
-    except BaseException:
-        restore(replaced)
-        raise
 
 
 def record(owner: object, method: str, tensor: torch.Tensor, view: np.ndarray, rng: Generator,
@@ -209,7 +219,7 @@ def record(owner: object, method: str, tensor: torch.Tensor, view: np.ndarray, r
     """Reserve the stream range ``getattr(rng, method)(**params, out=view)`` would
     take, and record the fill instead of writing it (see the module docstring).
     The caller has checked ``params``, that ``view.size > DEFER_ABOVE`` and that
-    :func:`writes_late`; it claimed what the fill replaces."""
+    :func:`writes_late`, and records inside :func:`replacing`."""
     key = _storage_key(tensor)
     assert key is not None  # dense_view gave a view: a CPU strided tensor
     spec = get_method(method)
@@ -241,17 +251,13 @@ def _storage_references(view: np.ndarray) -> Optional[int]:
         return use_count(_holder(view).untyped_storage()._cdata)
 
 
-_OWN_REFERENCES: list[Optional[int]] = []
-
-
+@functools.cache
 def _own_references() -> Optional[int]:
     """The references of a storage that only a record holds (measured once)."""
-    if not _OWN_REFERENCES:
-        tensor = torch.empty(DEFER_ABOVE + 1)
-        view = dense_view(tensor)
-        del tensor
-        _OWN_REFERENCES.append(_storage_references(view) if view is not None else None)
-    return _OWN_REFERENCES[0]
+    tensor = torch.empty(DEFER_ABOVE + 1)
+    view = dense_view(tensor)
+    del tensor
+    return _storage_references(view) if view is not None else None
 
 
 def _forget_unreachable(state: _ThreadState) -> None:
@@ -260,12 +266,8 @@ def _forget_unreachable(state: _ThreadState) -> None:
     released now instead of at the exit."""
     state.recorded_since_sweep = 0
     own = _own_references()
-    if own is None:
-        return
-    for key, fills in list(state.by_storage.items()):
-        fills[:] = [rec for rec in fills if _storage_references(rec.view) != own]
-        if not fills:
-            del state.by_storage[key]
+    if own is not None:
+        _keep_only(state, lambda rec: _storage_references(rec.view) != own)
 
 
 def recorded_count() -> int:
@@ -354,14 +356,10 @@ class _WriteBeforeUse(TorchFunctionMode):
             return func(*args, **kwargs)
         state = _state()
         init = _init_function(func)
-        if state.by_storage:
-            if init is not None:
-                args_read, kwargs_read = _target(args, kwargs)
-            else:
-                args_read, kwargs_read = args, kwargs
-            with torch._C.DisableTorchFunction():
-                _write_arguments(state, args_read)
-                _write_arguments(state, kwargs_read.values())
+        # an init function writes its tensor before reading it: only the
+        # other arguments are read
+        read_args, read_kwargs = _target(args, kwargs) if init else (args, kwargs)
+        _write_what_is_read(state, read_args, read_kwargs)
         if init in _ONE_FILL:
             return func(*args, **kwargs)
         # This mode is off inside func: a fill recorded there could be read
@@ -379,12 +377,8 @@ def write_before_script_call(module: torch.nn.Module, args: tuple) -> None:
     nothing, so what it can read -- its parameters, buffers and arguments --
     is written first.  Other modules' forwards are seen op by op."""
     state = _state()
-    if not state.by_storage or not isinstance(module, torch.jit.ScriptModule):
-        return
-    with torch._C.DisableTorchFunction():
-        _write_arguments(state, module.parameters())
-        _write_arguments(state, module.buffers())
-        _write_arguments(state, args)
+    if state.by_storage and isinstance(module, torch.jit.ScriptModule):
+        _write_what_is_read(state, (*module.parameters(), *module.buffers(), *args), {})
 
 
 def open_context(owner: object) -> None:
@@ -409,10 +403,7 @@ def close_context(owner: object) -> None:
         for key, fills in list(state.by_storage.items()):
             _write(state, key, [rec for rec in fills if rec.owner is owner])
     finally:
-        for key, fills in list(state.by_storage.items()):
-            fills[:] = [rec for rec in fills if rec.owner is not owner]
-            if not fills:
-                del state.by_storage[key]
+        _keep_only(state, lambda rec: rec.owner is not owner)
         if owner in state.owners:
             state.owners.remove(owner)
         if not state.owners and state.mode is not None:

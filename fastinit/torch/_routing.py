@@ -106,15 +106,12 @@ def fill(method: str, tensor: torch.Tensor, rng: Generator, n_threads: Optional[
         view = dense_view(tensor)
         if view is None or not accepts(method, tensor, **params):
             return False
-        replaced = _deferred.claim(tensor)  # (also under a fast_init(defer=False) nested inside)
-        try:
+        # (also under a fast_init(defer=False) nested inside a deferring one)
+        with _deferred.replacing(tensor):
             if (defer_owner is not None and view.size > _deferred.DEFER_ABOVE
                     and _deferred.writes_late()):
                 _deferred.record(defer_owner, method, tensor, view, rng, n_threads, params)
             else:
                 getattr(rng, method)(**params, out=view, n_threads=n_threads)
-        except BaseException:
-            _deferred.restore(replaced)
-            raise
         bump_version(tensor)
     return True

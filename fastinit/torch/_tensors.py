@@ -75,16 +75,13 @@ def dense_view(tensor: torch.Tensor) -> Optional[np.ndarray]:
     """
     if not is_fillable(tensor):
         return None
-    # fastinit's own look at the memory, not a use of it (fastinit.torch's
-    # deferred fills watch uses through a TorchFunctionMode)
-    with torch._C.DisableTorchFunction():
-        data = tensor.detach()
-        if not data.is_contiguous():
-            data = torch.as_strided(data, (data.numel(),), (1,), data.storage_offset())
-        try:
-            return numpy_view(data).reshape(-1)
-        except (RuntimeError, TypeError):  # wrapped tensors (functorch, ...) have no NumPy view
-            return None
+    data = tensor.detach()
+    if not data.is_contiguous():
+        data = torch.as_strided(data, (data.numel(),), (1,), data.storage_offset())
+    try:
+        return numpy_view(data).reshape(-1)
+    except (RuntimeError, TypeError):  # wrapped tensors (functorch, ...) have no NumPy view
+        return None
 
 
 def bump_version(tensor: torch.Tensor) -> None:
